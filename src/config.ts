@@ -1,0 +1,74 @@
+import path from 'node:path';
+
+/** Everything the server reads from its environment, parsed once. */
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; when absent the server uses embedded PGlite in dataDir. */
+  databaseUrl: string | null;
+  /** Optional read replica for public reads. */
+  readDatabaseUrl: string | null;
+  dataDir: string;
+  /** How many reverse-proxy hops to trust in X-Forwarded-For (0: use the socket address). */
+  trustProxy: number;
+  /** Public base URL of this server, used for links and the demo site's allowed origin. */
+  publicUrl: string;
+  akismet: { key: string | null; blogLang: string };
+  /** Seed the demo site `altfilmguide` and its article on start. */
+  seedDemo: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment, listing every bad variable at once rather than failing on the first. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const url = (name: string, protocols: string[]): string | null => {
+    const raw = env[name];
+    if (!raw) return null;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) problems.push(`${name} must use ${protocols.join(' or ')}`);
+      return raw;
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+      return null;
+    }
+  };
+
+  const port = int('PORT', 8080, 0, 65535);
+  const host = env.HOST || '0.0.0.0';
+  const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push('LOG_LEVEL must be debug, info, warn or error');
+
+  const config: Config = {
+    port,
+    host,
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    readDatabaseUrl: url('READ_DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: path.resolve(env.DATA_DIR || 'data'),
+    trustProxy: int('TRUST_PROXY', 0, 0, 10),
+    publicUrl: (url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    akismet: { key: env.AKISMET_KEY || null, blogLang: env.AKISMET_BLOG_LANG || 'en' },
+    seedDemo: env.SEED_DEMO !== '0',
+    logLevel,
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,80 @@
+import crypto from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, PolicyVersion, Site } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function findSiteBySlug(db: Db, slug: string): Promise<Site | undefined> {
+  return db.selectFrom('sites').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function findSiteById(db: Db, id: string): Promise<Site | undefined> {
+  return db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listSites(db: Db): Promise<Site[]> {
+  return db.selectFrom('sites').selectAll().orderBy('slug').execute();
+}
+
+export async function findCurrentPolicy(db: Db, site: Pick<Site, 'id' | 'current_policy_version'>): Promise<PolicyVersion | undefined> {
+  if (site.current_policy_version === null) return undefined;
+  return db
+    .selectFrom('policy_versions')
+    .selectAll()
+    .where('site_id', '=', site.id)
+    .where('version', '=', site.current_policy_version)
+    .executeTakeFirst();
+}
+
+/** Every origin any site allows: what CORS answers preflights with. */
+export async function listAllowedOrigins(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('sites').select('allowed_origins').execute();
+  return rows.flatMap((r) => r.allowed_origins);
+}
+
+export interface NewSite {
+  slug: string;
+  name: string;
+  allowedOrigins?: string[];
+  moderation?: unknown;
+  editWindowMinutes?: number;
+  reportThreshold?: number;
+}
+
+export async function insertSite(db: Db, site: NewSite): Promise<Site> {
+  return db
+    .insertInto('sites')
+    .values({
+      slug: site.slug,
+      name: site.name,
+      allowed_origins: site.allowedOrigins ?? [],
+      moderation: JSON.stringify(site.moderation ?? {}),
+      current_policy_version: null,
+      auto_close_days: null,
+      ...(site.editWindowMinutes !== undefined ? { edit_window_minutes: site.editWindowMinutes } : {}),
+      ...(site.reportThreshold !== undefined ? { report_threshold: site.reportThreshold } : {}),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function policyHash(text: string, consentText: string): string {
+  return crypto.createHash('sha256').update(text).update('\u0000').update(consentText).digest('hex');
+}
+
+/**
+ * Saves a new policy version and makes it current. Old versions stay: consent
+ * records keep pointing at the text their author accepted.
+ */
+export async function addPolicyVersion(trx: Transaction<Database>, siteId: string, text: string, consentText: string): Promise<PolicyVersion> {
+  // Lock the site row so two admins saving at once get consecutive versions.
+  const site = await trx.selectFrom('sites').select(['id', 'current_policy_version']).where('id', '=', siteId).forUpdate().executeTakeFirstOrThrow();
+  const version = (site.current_policy_version ?? 0) + 1;
+  const row = await trx
+    .insertInto('policy_versions')
+    .values({ site_id: siteId, version, text, consent_text: consentText, hash: policyHash(text, consentText) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx.updateTable('sites').set({ current_policy_version: version }).where('id', '=', siteId).execute();
+  return row;
+}

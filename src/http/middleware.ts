@@ -1,0 +1,32 @@
+import crypto from 'node:crypto';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from './env.js';
+import { ApiError } from './errors.js';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export const requestId = createMiddleware<AppEnv>(async (c, next) => {
+  const incoming = c.req.header('x-request-id');
+  const id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+  c.set('requestId', id);
+  c.header('X-Request-Id', id);
+  await next();
+});
+
+/** Bodies over 64 KiB are refused before they are read in full. */
+export const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ApiError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
+  },
+});
+
+/** Write endpoints speak JSON only; anything else is told so instead of failing validation oddly. */
+export const requireJson = createMiddleware<AppEnv>(async (c, next) => {
+  if (['POST', 'PATCH', 'PUT'].includes(c.req.method)) {
+    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') throw new ApiError('unsupported_media_type', 'Send the request body as application/json.');
+  }
+  await next();
+});

@@ -1,0 +1,34 @@
+import type { Config } from '../config.js';
+import type { DatabaseHandle } from '../db/connect.js';
+import { getOrCreateSecret } from '../db/secrets.js';
+import type { Logger } from '../logger.js';
+import { buildPhases, type PhaseDeps } from '../moderation/phases/index.js';
+import type { Phase } from '../moderation/types.js';
+import type { Services } from './context.js';
+import { createLocalLiveEvents, type LiveEvents } from './liveEvents.js';
+
+export interface ServiceOptions {
+  clock?: () => Date;
+  phases?: readonly Phase[];
+  phaseDeps?: PhaseDeps;
+  live?: LiveEvents;
+}
+
+/** Loads the shared secrets and assembles the services bag the app and jobs use. */
+export async function buildServices(handle: DatabaseHandle, config: Readonly<Config>, logger: Logger, opts: ServiceOptions = {}): Promise<Services> {
+  const [cursor, formToken, avatar] = await Promise.all([
+    getOrCreateSecret(handle.db, 'cursor'),
+    getOrCreateSecret(handle.db, 'form-token'),
+    getOrCreateSecret(handle.db, 'avatar'),
+  ]);
+  return {
+    db: handle.db,
+    readDb: handle.readDb,
+    config,
+    clock: opts.clock ?? (() => new Date()),
+    logger,
+    secrets: { cursor, formToken, avatar },
+    phases: opts.phases ?? buildPhases(opts.phaseDeps ?? {}),
+    live: opts.live ?? createLocalLiveEvents(),
+  };
+}

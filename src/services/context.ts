@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { Database } from '../db/schema.js';
+import type { Phase } from '../moderation/types.js';
+import type { Logger } from '../logger.js';
+import type { LiveEvents } from './liveEvents.js';
+
+/** Signing keys, loaded once from the database so every instance shares them. */
+export interface Secrets {
+  cursor: string;
+  formToken: string;
+  avatar: string;
+}
+
+/** The one typed bag of services the routes use; built by the composition root. */
+export interface Services {
+  db: Kysely<Database>;
+  /** Public reads (a replica when configured). */
+  readDb: Kysely<Database>;
+  config: Readonly<Config>;
+  clock: () => Date;
+  logger: Logger;
+  secrets: Secrets;
+  phases: readonly Phase[];
+  live: LiveEvents;
+}

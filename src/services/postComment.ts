@@ -1,0 +1,181 @@
+import crypto from 'node:crypto';
+import { applyCountChange, findComment, insertComment } from '../db/comments.js';
+import { insertFormConsent } from '../db/consentRecords.js';
+import { appendModerationEvent } from '../db/moderationEvents.js';
+import { bodyHash, databaseLookups } from '../db/moderationLookups.js';
+import type { CommentStatus, Site } from '../db/schema.js';
+import { findCurrentPolicy, findSiteBySlug } from '../db/sites.js';
+import { findThread, upsertThread } from '../db/threads.js';
+import { ApiError } from '../http/errors.js';
+import { runPipeline } from '../moderation/pipeline.js';
+import { resolveModerationSettings } from '../moderation/settings.js';
+import { ModerationRefusal, type Decision, type Submission } from '../moderation/types.js';
+import type { Services } from './context.js';
+import { toPublicComment, type PublicComment } from './publicComment.js';
+import { isThreadClosed } from './threadRules.js';
+
+export interface PostCommentInput {
+  site: string;
+  thread: string;
+  url: string | null;
+  title: string | null;
+  parentId: string | null;
+  author: { name: string; email: string; website: string | null };
+  body: string;
+  consent: { policyVersion: number; accepted: boolean };
+  honeypot: string | null;
+  formToken: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  referrer: string | null;
+}
+
+export interface PostCommentResult {
+  status: 'published' | 'pending';
+  comment: PublicComment;
+  editToken: string;
+  editableUntil: Date;
+}
+
+const statusFor: Record<Decision, CommentStatus> = { publish: 'published', hold: 'pending', spam: 'spam', reject: 'rejected' };
+
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+export function avatarSeed(secret: string, siteId: string, email: string): string {
+  return crypto.createHmac('sha256', secret).update(`${siteId}:${email.trim().toLowerCase()}`).digest('hex').slice(0, 12);
+}
+
+export async function loadSite(services: Services, slug: string): Promise<Site> {
+  const site = await findSiteBySlug(services.db, slug);
+  if (!site) throw new ApiError('unknown_site', `No site "${slug}" is hosted here.`, 'site');
+  return site;
+}
+
+/**
+ * A reader's new comment: hard rules first (site, consent, thread open, parent),
+ * then the moderation pipeline outside any transaction (it may call Akismet),
+ * then the comment, its consent record and its first moderation event in one transaction.
+ */
+export async function postComment(services: Services, input: PostCommentInput): Promise<PostCommentResult> {
+  const { db, clock } = services;
+  const now = clock();
+  const site = await loadSite(services, input.site);
+  const policy = await findCurrentPolicy(db, site);
+  if (!policy) throw new ApiError('consent_required', 'This site has no comment policy yet, so comments cannot be accepted.', 'consent');
+  if (input.consent.accepted !== true) {
+    throw new ApiError('consent_required', 'Please accept the comment policy to post.', 'consent.accepted');
+  }
+  if (input.consent.policyVersion !== policy.version) {
+    throw new ApiError('policy_outdated', `The comment policy has changed (now version ${policy.version}). Please read it and accept it again.`, 'consent.policyVersion');
+  }
+
+  const existingThread = await findThread(db, site.id, input.thread);
+  if (isThreadClosed(site, existingThread, now)) throw new ApiError('thread_closed', 'This thread is closed for new comments.', 'thread');
+
+  const parent = input.parentId ? await findComment(db, input.parentId) : undefined;
+  if (input.parentId) {
+    if (!parent || !existingThread || parent.thread_id !== existingThread.id || parent.status !== 'published') {
+      throw new ApiError('invalid_parent', 'The comment you are replying to is not in this thread.', 'parentId');
+    }
+  }
+
+  const submission: Submission = {
+    siteId: site.id,
+    siteSlug: site.slug,
+    threadKey: input.thread,
+    threadUrl: input.url ?? existingThread?.url ?? null,
+    parentId: input.parentId,
+    isEdit: false,
+    author: input.author,
+    body: input.body,
+    ip: input.ip,
+    userAgent: input.userAgent,
+    referrer: input.referrer,
+    honeypot: input.honeypot,
+    formToken: input.formToken,
+    receivedAt: now,
+  };
+  const outcome = await runPipelineOrRefuse(services, site, submission);
+  const status = statusFor[outcome.record.decision];
+
+  const editToken = crypto.randomBytes(24).toString('base64url');
+  const editableUntil = new Date(now.getTime() + site.edit_window_minutes * 60_000);
+
+  const row = await db.transaction().execute(async (trx) => {
+    const thread = await upsertThread(trx, site.id, input.thread, { url: input.url, title: input.title });
+    // Checked again inside the transaction: the thread may have been closed meanwhile.
+    if (isThreadClosed(site, thread, now)) throw new ApiError('thread_closed', 'This thread is closed for new comments.', 'thread');
+    const comment = await insertComment(trx, {
+      site_id: site.id,
+      thread_id: thread.id,
+      parent_id: parent?.id ?? null,
+      root_id: parent ? (parent.root_id ?? parent.id) : null,
+      depth: parent ? parent.depth + 1 : 0,
+      author_name: input.author.name,
+      author_email: input.author.email,
+      author_website: outcome.website,
+      author_avatar: avatarSeed(services.secrets.avatar, site.id, input.author.email),
+      body: outcome.body,
+      body_hash: bodyHash(outcome.body),
+      status,
+      ip: input.ip,
+      user_agent: input.userAgent,
+      referrer: input.referrer,
+      moderation: JSON.stringify(outcome.record),
+      edit_token_hash: hashToken(editToken),
+      external_id: null,
+      created_at: now,
+      edited_at: null,
+      status_changed_at: now,
+    });
+    await insertFormConsent(trx, {
+      siteId: site.id,
+      commentId: comment.id,
+      policyVersion: policy.version,
+      policyHash: policy.hash,
+      consentText: policy.consent_text,
+      email: input.author.email,
+      ip: input.ip,
+      userAgent: input.userAgent,
+      at: now,
+    });
+    await appendModerationEvent(trx, {
+      siteId: site.id,
+      commentId: comment.id,
+      actor: `pipeline:${outcome.record.decidedBy}`,
+      action: 'submitted',
+      from: null,
+      to: status,
+      reason: outcome.record.reason,
+      at: now,
+    });
+    await applyCountChange(trx, comment, null, status);
+    return comment;
+  });
+
+  const comment = toPublicComment(row);
+  if (status === 'published') {
+    services.live.publish({ type: 'comment.published', siteId: site.id, threadKey: input.thread, commentId: row.id, comment });
+  }
+  return { status: status === 'published' ? 'published' : 'pending', comment, editToken, editableUntil };
+}
+
+export async function runPipelineOrRefuse(services: Services, site: Site, submission: Submission) {
+  try {
+    return await runPipeline(services.phases, {
+      submission,
+      settings: resolveModerationSettings(site.moderation),
+      lookups: databaseLookups(services.db, site.id, submission.author.email, services.clock),
+      formSecret: services.secrets.formToken,
+      now: submission.receivedAt,
+    });
+  } catch (e) {
+    if (e instanceof ModerationRefusal) {
+      const retry = Math.max(1, Math.ceil(e.retryAfterSeconds ?? 60));
+      throw new ApiError('rate_limited', e.message, undefined, { 'Retry-After': String(retry) });
+    }
+    throw e;
+  }
+}
