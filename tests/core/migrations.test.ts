@@ -7,7 +7,7 @@ describe.each(backends)('migrations on %s', (backend) => {
   it('run up, all the way down, and up again', async () => {
     const handle = await openTestDatabase(backend); // already migrated up
     try {
-      const migrator = createMigrator(handle.db);
+      const migrator = createMigrator(handle.db, handle.schema);
       const tables = async () =>
         (await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'comments'`.execute(handle.db)).rows[0]!.n;
       expect(await tables()).toBe(1);

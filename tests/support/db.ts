@@ -15,7 +15,7 @@ export const backends: Backend[] = (process.env.PARLEY_TEST_BACKENDS?.split(',')
  * A fresh, migrated database of its own: an in-memory PGlite, or a new schema on
  * the PostgreSQL server (dropped on close) so parallel runs never see each other's rows.
  */
-export async function openTestDatabase(backend: Backend): Promise<DatabaseHandle> {
+export async function openTestDatabase(backend: Backend): Promise<DatabaseHandle & { schema?: string }> {
   if (backend === 'pglite') {
     const handle = await openPglite(null);
     await migrateToLatest(handle.db);
@@ -27,9 +27,10 @@ export async function openTestDatabase(backend: Backend): Promise<DatabaseHandle
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const handle = await openPostgres(testDatabaseUrl, { searchPath: schema, max: 8 });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, schema);
   return {
     ...handle,
+    schema,
     async close() {
       await handle.close();
       const cleanup = new pg.Client({ connectionString: testDatabaseUrl });
