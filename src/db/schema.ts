@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AuthTables } from './authSchema.js';
 
 // bigint ids come back from pg as strings; we keep them as strings end to end.
 type Id = ColumnType<string, string | number | bigint | undefined, never>;
@@ -121,7 +122,7 @@ export interface BansTable {
   created_at: Generated<Date>;
 }
 
-export interface Database {
+export interface CoreTables {
   instance_secrets: InstanceSecretsTable;
   sites: SitesTable;
   policy_versions: PolicyVersionsTable;
@@ -131,6 +132,8 @@ export interface Database {
   moderation_events: ModerationEventsTable;
   bans: BansTable;
 }
+
+export type Database = CoreTables & AuthTables;
 
 export type Site = Selectable<SitesTable>;
 export type PolicyVersion = Selectable<PolicyVersionsTable>;
