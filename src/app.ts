@@ -10,6 +10,7 @@ import { commentRoutes } from './routes/comments.js';
 import { countRoutes } from './routes/counts.js';
 import { healthRoutes } from './routes/health.js';
 import { siteRoutes } from './routes/sites.js';
+import { streamRoutes } from './routes/stream.js';
 import type { Services } from './services/context.js';
 
 /**
@@ -33,6 +34,7 @@ export function createApp(services: Services) {
   api.route('/', commentRoutes);
   api.route('/', countRoutes);
   api.route('/', siteRoutes);
+  api.route('/', streamRoutes({ heartbeatMs: services.config.sseHeartbeatSeconds * 1000 }));
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Parley public API', version: '1.0.0', description: 'Threaded comments for publishers. Errors are `{ error: { code, message, field?, requestId } }`.' },

@@ -16,6 +16,8 @@ export interface Config {
   akismet: { key: string | null; blogLang: string };
   /** Seed the demo site `altfilmguide` and its article on start. */
   seedDemo: boolean;
+  /** Seconds between heartbeats on idle live-update streams. */
+  sseHeartbeatSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     publicUrl: (url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, ''),
     akismet: { key: env.AKISMET_KEY || null, blogLang: env.AKISMET_BLOG_LANG || 'en' },
     seedDemo: env.SEED_DEMO !== '0',
+    sseHeartbeatSeconds: int('SSE_HEARTBEAT_SECONDS', 20, 1, 300),
     logLevel,
   };
   if (problems.length) throw new ConfigError(problems);

@@ -99,3 +99,8 @@ export async function applyCountChange(trx: Transaction<Database>, comment: Pick
       .execute();
   }
 }
+
+export async function findCommentsByIds(db: Db, ids: string[]): Promise<PublicCommentRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('comments').select(publicColumns).where('id', 'in', ids).execute();
+}

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/env.js';
 import { requireJson } from '../http/middleware.js';
 import { assertOriginAllowed } from '../http/siteOrigins.js';
+import { deleteOwnComment, editOwnComment } from '../services/authorEdits.js';
 import { loadSite, postComment } from '../services/postComment.js';
 import { readThreadPage } from '../services/threadPage.js';
 import { CommentSchema, ErrorSchema, line, siteSlug, text, threadKey } from './schemas.js';
@@ -125,5 +126,54 @@ commentRoutes.openapi(
     });
     const payload = { ...result, editableUntil: result.editableUntil.toISOString() };
     return result.status === 'published' ? c.json(payload, 201) : c.json(payload, 202);
+  },
+);
+
+const IdParam = z.object({ id: z.string().regex(/^\d{1,19}$/, 'Not a comment id.') });
+const bearer = (header: string | undefined) => (header?.startsWith('Bearer ') ? header.slice(7).trim() || null : null);
+const authorErrors = {
+  403: { description: 'Wrong edit token, or the edit window has closed', content: { 'application/json': { schema: ErrorSchema } } },
+};
+
+commentRoutes.use('/comments/:id', requireJson);
+commentRoutes.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/comments/{id}',
+    summary: "Edit one's own comment within the edit window (Authorization: Bearer <editToken>); it is moderated again",
+    request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: z.object({ body: text(1, 10_000) }).openapi('CommentEdit') } } } },
+    responses: {
+      200: { description: 'Edited', content: { 'application/json': { schema: z.object({ status: z.enum(['published', 'pending']), comment: CommentSchema }) } } },
+      ...errors,
+      ...authorErrors,
+    },
+  }),
+  async (c) => {
+    const result = await editOwnComment(
+      c.get('services'),
+      c.req.valid('param').id,
+      bearer(c.req.header('authorization')),
+      c.req.valid('json').body,
+      c.get('clientIp'),
+      c.req.header('user-agent')?.slice(0, 512) ?? null,
+    );
+    return c.json(result, 200);
+  },
+);
+
+commentRoutes.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/comments/{id}',
+    summary: "Delete one's own comment within the edit window (Authorization: Bearer <editToken>)",
+    request: { params: IdParam },
+    responses: {
+      200: { description: 'Deleted; replies stay under a placeholder', content: { 'application/json': { schema: z.object({ status: z.literal('deleted') }) } } },
+      ...authorErrors,
+    },
+  }),
+  async (c) => {
+    await deleteOwnComment(c.get('services'), c.req.valid('param').id, bearer(c.req.header('authorization')));
+    return c.json({ status: 'deleted' as const }, 200);
   },
 );

@@ -17,14 +17,19 @@ export interface StatusChange {
  * The one way a comment's status changes: the row, its moderation event and the
  * published counts move together in the caller's transaction (Ozone's logEvent).
  */
-export async function changeCommentStatus(trx: Transaction<Database>, comment: Comment, to: CommentStatus, change: StatusChange): Promise<Comment> {
+export async function changeCommentStatus(
+  trx: Transaction<Database>,
+  comment: Comment,
+  to: CommentStatus,
+  change: StatusChange,
+): Promise<Comment & { eventId: string }> {
   const updated = await trx
     .updateTable('comments')
     .set({ status: to, status_changed_at: change.at })
     .where('id', '=', comment.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await appendModerationEvent(trx, {
+  const eventId = await appendModerationEvent(trx, {
     siteId: comment.site_id,
     commentId: comment.id,
     actor: change.actor,
@@ -36,7 +41,7 @@ export async function changeCommentStatus(trx: Transaction<Database>, comment: C
     at: change.at,
   });
   await applyCountChange(trx, comment, comment.status, to);
-  return updated;
+  return { ...updated, eventId };
 }
 
 /** What live readers should hear about a status change, if anything. */

@@ -4,6 +4,8 @@ import type { PublicComment } from './publicComment.js';
 export type LiveEventType = 'comment.published' | 'comment.edited' | 'comment.removed';
 
 export interface LiveEvent {
+  /** The moderation event behind it: ordered, so a reconnecting reader resumes after it (Last-Event-ID). */
+  id: string;
   type: LiveEventType;
   siteId: string;
   threadKey: string;

@@ -141,7 +141,7 @@ export async function postComment(services: Services, input: PostCommentInput): 
       userAgent: input.userAgent,
       at: now,
     });
-    await appendModerationEvent(trx, {
+    const eventId = await appendModerationEvent(trx, {
       siteId: site.id,
       commentId: comment.id,
       actor: `pipeline:${outcome.record.decidedBy}`,
@@ -152,12 +152,12 @@ export async function postComment(services: Services, input: PostCommentInput): 
       at: now,
     });
     await applyCountChange(trx, comment, null, status);
-    return comment;
+    return { ...comment, eventId };
   });
 
   const comment = toPublicComment(row);
   if (status === 'published') {
-    services.live.publish({ type: 'comment.published', siteId: site.id, threadKey: input.thread, commentId: row.id, comment });
+    services.live.publish({ id: row.eventId, type: 'comment.published', siteId: site.id, threadKey: input.thread, commentId: row.id, comment });
   }
   return { status: status === 'published' ? 'published' : 'pending', comment, editToken, editableUntil };
 }
