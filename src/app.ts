@@ -1,16 +1,20 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { compress } from 'hono/compress';
+import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { clientIp } from './http/clientIp.js';
 import type { AppEnv } from './http/env.js';
 import { ApiError, errorBody } from './http/errors.js';
-import { limitBody, requestId } from './http/middleware.js';
+import { limitBody, publicCache, requestId } from './http/middleware.js';
 import { siteCors } from './http/siteOrigins.js';
 import { commentRoutes } from './routes/comments.js';
 import { countRoutes } from './routes/counts.js';
+import { demoRoutes } from './routes/demo.js';
 import { healthRoutes } from './routes/health.js';
 import { siteRoutes } from './routes/sites.js';
 import { streamRoutes } from './routes/stream.js';
+import { widgetAssetRoutes } from './routes/widgetAssets.js';
 import type { Services } from './services/context.js';
 
 /**
@@ -27,10 +31,17 @@ export function createApp(services: Services) {
   });
   app.use('*', clientIp(services.config.trustProxy));
   app.route('/', healthRoutes);
+  app.route('/', widgetAssetRoutes(services.config.widgetDir));
+  if (services.config.seedDemo) app.route('/', demoRoutes());
 
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   api.use('*', siteCors(services.db, services.clock));
   api.use('*', limitBody);
+  // Compression skips the event stream (it sends Cache-Control: no-transform).
+  api.use('*', compress());
+  for (const path of ['/comments', '/counts', '/sites/*']) {
+    api.on('GET', path, publicCache, etag({ weak: true }));
+  }
   api.route('/', commentRoutes);
   api.route('/', countRoutes);
   api.route('/', siteRoutes);

@@ -18,6 +18,8 @@ export interface Config {
   seedDemo: boolean;
   /** Seconds between heartbeats on idle live-update streams. */
   sseHeartbeatSeconds: number;
+  /** Where the built widget bundles are (dist/widget). */
+  widgetDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     akismet: { key: env.AKISMET_KEY || null, blogLang: env.AKISMET_BLOG_LANG || 'en' },
     seedDemo: env.SEED_DEMO !== '0',
     sseHeartbeatSeconds: int('SSE_HEARTBEAT_SECONDS', 20, 1, 300),
+    widgetDir: path.resolve(env.WIDGET_DIR || 'dist/widget'),
     logLevel,
   };
   if (problems.length) throw new ConfigError(problems);

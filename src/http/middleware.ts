@@ -30,3 +30,15 @@ export const requireJson = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next();
 });
+
+/**
+ * Public reads may be cached briefly by browsers and CDNs and served stale while they
+ * revalidate: a spike on one thread is absorbed at the edge. The ETag (set by the etag
+ * middleware from the body) changes with any published change, so revalidation is exact.
+ */
+export const publicCache = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  if (c.req.method === 'GET' && c.res.status === 200 && !c.res.headers.has('Cache-Control')) {
+    c.res.headers.set('Cache-Control', 'public, max-age=5, stale-while-revalidate=30');
+  }
+});
