@@ -6,6 +6,7 @@ import { openDatabase } from './db/open.js';
 import { seedDemoSite } from './demo/seed.js';
 import { createLogger } from './logger.js';
 import { buildServices } from './services/buildServices.js';
+import { startScheduler } from './jobs/scheduler.js';
 
 // The server entry: read config, open the database, migrate, seed the demo, serve.
 async function main(): Promise<void> {
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   if (config.seedDemo) await seedDemoSite(handle.db, config.publicUrl);
   const services = await buildServices(handle, config, logger);
   const app = createApp(services);
+  const scheduler = startScheduler(services);
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info('parley listening', {
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('shutting down', { signal });
     server.close();
+    await scheduler.stop();
     await services.live.close();
     await handle.close();
     process.exit(0);

@@ -53,13 +53,13 @@ export async function openPostgres(
  */
 export async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const { KyselyPGlite } = await import('kysely-pglite');
+  const { PGliteDialect } = await import('./pgliteDialect.js');
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   // int8 as text, as pg does: ids stay exact strings on both backends.
   const parsers = { 20: (value: string) => value };
   const client = dataDir ? new PGlite(path.join(dataDir, 'pglite'), { parsers }) : new PGlite({ parsers });
   await client.waitReady;
-  const dialect: Dialect = new KyselyPGlite(client).dialect;
+  const dialect: Dialect = new PGliteDialect(client);
   const db = new Kysely<Database>({ dialect });
   return {
     db,

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AuthTables } from './authSchema.js';
+import type { PrivacyTables } from './privacySchema.js';
 
 // bigint ids come back from pg as strings; we keep them as strings end to end.
 type Id = ColumnType<string, string | number | bigint | undefined, never>;
@@ -133,7 +134,7 @@ export interface CoreTables {
   bans: BansTable;
 }
 
-export type Database = CoreTables & AuthTables;
+export type Database = CoreTables & AuthTables & PrivacyTables;
 
 export type Site = Selectable<SitesTable>;
 export type PolicyVersion = Selectable<PolicyVersionsTable>;

@@ -5,6 +5,8 @@ import type { Logger } from '../logger.js';
 import { buildPhases, type PhaseDeps } from '../moderation/phases/index.js';
 import type { Phase } from '../moderation/types.js';
 import type { Services } from './context.js';
+import { createJobLock } from '../jobs/lock.js';
+import { createAkismetChecker, type AkismetChecker } from '../moderation/akismet/client.js';
 import { createLocalLiveEvents, type LiveEvents } from './liveEvents.js';
 
 export interface ServiceOptions {
@@ -12,6 +14,8 @@ export interface ServiceOptions {
   phases?: readonly Phase[];
   phaseDeps?: PhaseDeps;
   live?: LiveEvents;
+  /** Overrides the checker made from AKISMET_KEY (tests point one at a local server). */
+  akismet?: AkismetChecker | null;
 }
 
 /** Loads the shared secrets and assembles the services bag the app and jobs use. */
@@ -21,6 +25,11 @@ export async function buildServices(handle: DatabaseHandle, config: Readonly<Con
     getOrCreateSecret(handle.db, 'form-token'),
     getOrCreateSecret(handle.db, 'avatar'),
   ]);
+  const akismet = opts.akismet !== undefined
+    ? opts.akismet
+    : config.akismet.key
+      ? createAkismetChecker({ key: config.akismet.key, blog: config.publicUrl })
+      : null;
   return {
     db: handle.db,
     readDb: handle.readDb,
@@ -30,5 +39,7 @@ export async function buildServices(handle: DatabaseHandle, config: Readonly<Con
     secrets: { cursor, formToken, avatar },
     phases: opts.phases ?? buildPhases(opts.phaseDeps ?? {}),
     live: opts.live ?? createLocalLiveEvents(),
+    akismet,
+    jobLock: createJobLock(handle),
   };
 }

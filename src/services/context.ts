@@ -4,6 +4,8 @@ import type { Database } from '../db/schema.js';
 import type { Phase } from '../moderation/types.js';
 import type { Logger } from '../logger.js';
 import type { LiveEvents } from './liveEvents.js';
+import type { AkismetChecker } from '../moderation/akismet/client.js';
+import type { JobLock } from '../jobs/lock.js';
 
 /** Signing keys, loaded once from the database so every instance shares them. */
 export interface Secrets {
@@ -23,4 +25,8 @@ export interface Services {
   secrets: Secrets;
   phases: readonly Phase[];
   live: LiveEvents;
+  /** Akismet, when a key is configured. */
+  akismet: AkismetChecker | null;
+  /** Runs a scheduled job on one instance at a time. */
+  jobLock: JobLock;
 }

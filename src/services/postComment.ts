@@ -13,6 +13,7 @@ import { ModerationRefusal, type Decision, type Submission } from '../moderation
 import type { Services } from './context.js';
 import { toPublicComment, type PublicComment } from './publicComment.js';
 import { isThreadClosed } from './threadRules.js';
+import { deferredRecheckFromFlags } from '../moderation/akismet/recheck.js';
 
 export interface PostCommentInput {
   site: string;
@@ -152,6 +153,14 @@ export async function postComment(services: Services, input: PostCommentInput): 
       at: now,
     });
     await applyCountChange(trx, comment, null, status);
+    // Held because Akismet did not answer: queue it for a background recheck.
+    const deferred = deferredRecheckFromFlags(outcome.record.flags);
+    if (deferred) {
+      await trx
+        .insertInto('akismet_rechecks')
+        .values({ comment_id: comment.id, params: JSON.stringify(deferred.params), deferred_at: deferred.deferredAt, attempts: 0, next_at: deferred.nextAt })
+        .execute();
+    }
     return { ...comment, eventId };
   });
 

@@ -1,0 +1,53 @@
+import type { ColumnType } from 'kysely';
+
+// Tables for scheduled jobs and readers' data requests (migration 0003). Intersected into `Database`.
+
+type Id = ColumnType<string, string | number | bigint | undefined, never>;
+type RefId = ColumnType<string, string | number | bigint, string | number | bigint>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface AkismetRechecksTable {
+  comment_id: RefId;
+  params: Json<Record<string, unknown>>;
+  deferred_at: Timestamp;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_at: Timestamp;
+}
+
+export interface DataRequestsTable {
+  id: Id;
+  site_id: RefId;
+  kind: 'export' | 'erase';
+  email: string;
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  completed_at: NullableTimestamp;
+}
+
+export interface ErasuresTable {
+  id: Id;
+  site_id: RefId;
+  email_hash: string;
+  requested_by: string;
+  mode: string;
+  comments_affected: number;
+  created_at: Timestamp;
+}
+
+export interface JobRunsTable {
+  id: Id;
+  job: string;
+  started_at: Timestamp;
+  finished_at: NullableTimestamp;
+  report: Json<unknown> | null;
+}
+
+export interface PrivacyTables {
+  akismet_rechecks: AkismetRechecksTable;
+  data_requests: DataRequestsTable;
+  erasures: ErasuresTable;
+  job_runs: JobRunsTable;
+}
