@@ -13,6 +13,7 @@ import { countRoutes } from './routes/counts.js';
 import { demoRoutes } from './routes/demo.js';
 import { healthRoutes } from './routes/health.js';
 import { siteRoutes } from './routes/sites.js';
+import { privacyApiRoutes, privacyPageRoutes } from './routes/privacy.js';
 import { streamRoutes } from './routes/stream.js';
 import { widgetAssetRoutes } from './routes/widgetAssets.js';
 import type { Services } from './services/context.js';
@@ -32,6 +33,7 @@ export function createApp(services: Services) {
   app.use('*', clientIp(services.config.trustProxy));
   app.route('/', healthRoutes);
   app.route('/', widgetAssetRoutes(services.config.widgetDir));
+  app.route('/', privacyPageRoutes());
   if (services.config.seedDemo) app.route('/', demoRoutes());
 
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -45,6 +47,7 @@ export function createApp(services: Services) {
   api.route('/', commentRoutes);
   api.route('/', countRoutes);
   api.route('/', siteRoutes);
+  api.route('/', privacyApiRoutes);
   api.route('/', streamRoutes({ heartbeatMs: services.config.sseHeartbeatSeconds * 1000 }));
   api.doc31('/openapi.json', {
     openapi: '3.1.0',

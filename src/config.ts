@@ -18,6 +18,8 @@ export interface Config {
   seedDemo: boolean;
   /** Seconds between heartbeats on idle live-update streams. */
   sseHeartbeatSeconds: number;
+  /** SMTP for readers' data-request confirmations; without it those endpoints say so. */
+  smtp: { url: string | null; from: string };
   /** Where the built widget bundles are (dist/widget). */
   widgetDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     seedDemo: env.SEED_DEMO !== '0',
     sseHeartbeatSeconds: int('SSE_HEARTBEAT_SECONDS', 20, 1, 300),
     widgetDir: path.resolve(env.WIDGET_DIR || 'dist/widget'),
+    smtp: { url: url('SMTP_URL', ['smtp:', 'smtps:']), from: env.MAIL_FROM || 'Parley <no-reply@localhost>' },
     logLevel,
   };
   if (problems.length) throw new ConfigError(problems);

@@ -32,6 +32,8 @@ export interface SitesTable {
   spam_retention_days: Generated<number>;
   rejected_retention_days: Generated<number>;
   auto_close_days: number | null;
+  /** On erasure: keep the text, anonymised (true), or remove it (false). */
+  erasure_keeps_text: Generated<boolean>;
   created_at: Generated<Date>;
 }
 

@@ -25,6 +25,7 @@ const statuses = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  email_unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof statuses;

@@ -6,6 +6,7 @@ import { buildPhases, type PhaseDeps } from '../moderation/phases/index.js';
 import type { Phase } from '../moderation/types.js';
 import type { Services } from './context.js';
 import { createJobLock } from '../jobs/lock.js';
+import { createSmtpMailer, type Mailer } from '../mail/mailer.js';
 import { createAkismetChecker, type AkismetChecker } from '../moderation/akismet/client.js';
 import { createLocalLiveEvents, type LiveEvents } from './liveEvents.js';
 
@@ -16,6 +17,7 @@ export interface ServiceOptions {
   live?: LiveEvents;
   /** Overrides the checker made from AKISMET_KEY (tests point one at a local server). */
   akismet?: AkismetChecker | null;
+  mailer?: Mailer | null;
 }
 
 /** Loads the shared secrets and assembles the services bag the app and jobs use. */
@@ -41,5 +43,6 @@ export async function buildServices(handle: DatabaseHandle, config: Readonly<Con
     live: opts.live ?? createLocalLiveEvents(),
     akismet,
     jobLock: createJobLock(handle),
+    mailer: opts.mailer !== undefined ? opts.mailer : config.smtp.url ? createSmtpMailer(config.smtp.url, config.smtp.from) : null,
   };
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { LiveEvents } from './liveEvents.js';
 import type { AkismetChecker } from '../moderation/akismet/client.js';
 import type { JobLock } from '../jobs/lock.js';
+import type { Mailer } from '../mail/mailer.js';
 
 /** Signing keys, loaded once from the database so every instance shares them. */
 export interface Secrets {
@@ -29,4 +30,6 @@ export interface Services {
   akismet: AkismetChecker | null;
   /** Runs a scheduled job on one instance at a time. */
   jobLock: JobLock;
+  /** SMTP, when SMTP_URL is set. */
+  mailer: Mailer | null;
 }
