@@ -7,6 +7,7 @@ import { seedDemoSite } from './demo/seed.js';
 import { createLogger } from './logger.js';
 import { buildServices } from './services/buildServices.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { buildWidget, widgetIsStale } from '../scripts/build-widget.js';
 
 // The server entry: read config, open the database, migrate, seed the demo, serve.
 async function main(): Promise<void> {
@@ -21,11 +22,16 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
+  // `npm start` on a fresh clone: the widget bundle is built here when missing or older than its source.
+  if (await widgetIsStale(config.widgetDir)) {
+    const built = await buildWidget({ outdir: config.widgetDir });
+    logger.info('widget built', { dir: config.widgetDir, withinBudget: built.withinBudget });
+  }
   const handle = await openDatabase(config);
   const migrated = await migrateToLatest(handle.db);
   for (const r of migrated.results ?? []) logger.info('migration applied', { migration: r.migrationName, status: r.status });
   if (config.seedDemo) await seedDemoSite(handle.db, config.publicUrl);
-  const services = await buildServices(handle, config, logger);
+  const services = await buildServices(handle, config, logger, { liveUrl: config.databaseUrl });
   const app = createApp(services);
   const scheduler = startScheduler(services);
 

@@ -9,12 +9,17 @@ import { createJobLock } from '../jobs/lock.js';
 import { createSmtpMailer, type Mailer } from '../mail/mailer.js';
 import { createAkismetChecker, type AkismetChecker } from '../moderation/akismet/client.js';
 import { createLocalLiveEvents, type LiveEvents } from './liveEvents.js';
+import { createPgLiveEvents } from './pgLiveEvents.js';
 
 export interface ServiceOptions {
   clock?: () => Date;
   phases?: readonly Phase[];
   phaseDeps?: PhaseDeps;
   live?: LiveEvents;
+  /** PostgreSQL to LISTEN on for live updates shared by all instances (the server passes DATABASE_URL). */
+  liveUrl?: string | null;
+  /** NOTIFY channel; tests give each run its own. */
+  liveChannel?: string;
   /** Overrides the checker made from AKISMET_KEY (tests point one at a local server). */
   akismet?: AkismetChecker | null;
   mailer?: Mailer | null;
@@ -40,7 +45,11 @@ export async function buildServices(handle: DatabaseHandle, config: Readonly<Con
     logger,
     secrets: { cursor, formToken, avatar },
     phases: opts.phases ?? buildPhases(opts.phaseDeps ?? {}),
-    live: opts.live ?? createLocalLiveEvents(),
+    live:
+      opts.live ??
+      (opts.liveUrl && handle.backend === 'postgres'
+        ? await createPgLiveEvents({ url: opts.liveUrl, channel: opts.liveChannel ?? 'parley_live', db: handle.db, logger })
+        : createLocalLiveEvents()),
     akismet,
     jobLock: createJobLock(handle),
     mailer: opts.mailer !== undefined ? opts.mailer : config.smtp.url ? createSmtpMailer(config.smtp.url, config.smtp.from) : null,
