@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { findCurrentPolicy } from '../db/sites.js';
 import type { AppEnv } from '../http/env.js';
 import { ApiError } from '../http/errors.js';
+import { issueFormToken } from '../moderation/phases/formToken.js';
 import { loadSite } from '../services/postComment.js';
 import { ErrorSchema, siteSlug } from './schemas.js';
 
@@ -46,5 +47,25 @@ siteRoutes.openapi(
       },
       200,
     );
+  },
+);
+
+siteRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/sites/{site}/form-token',
+    summary: 'A signed timestamp for the comment form: the pipeline holds forms sent faster than a person types',
+    request: { params: z.object({ site: siteSlug }) },
+    responses: {
+      200: { description: 'A token valid for 24 hours', content: { 'application/json': { schema: z.object({ token: z.string() }).openapi('FormToken') } } },
+      404: { description: 'Unknown site', content: { 'application/json': { schema: ErrorSchema } } },
+    },
+  }),
+  async (c) => {
+    const services = c.get('services');
+    await loadSite(services, c.req.valid('param').site);
+    // Issued per form view: never cached.
+    c.header('Cache-Control', 'no-store');
+    return c.json({ token: issueFormToken(services.secrets.formToken, services.clock()) }, 200);
   },
 );
