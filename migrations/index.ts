@@ -1,12 +1,16 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_core.js';
+import * as m0002 from './0002_moderation.js';
 import * as m0003 from './0003_jobs_privacy.js';
 import * as m0004 from './0004_erasure_mode.js';
+import * as m0005 from './0005_import_links.js';
 
 // A static list rather than a folder scan: bundlers and tsx see every migration,
 // and the order is the list's order (names sort the same way).
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
+  '0002_moderation': m0002,
   '0003_jobs_privacy': m0003,
   '0004_erasure_mode': m0004,
+  '0005_import_links': m0005,
 };

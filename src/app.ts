@@ -3,12 +3,16 @@ import { compress } from 'hono/compress';
 import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
+import { createAdminRoutes } from './admin/routes.js';
 import { clientIp } from './http/clientIp.js';
 import type { AppEnv } from './http/env.js';
 import { ApiError, errorBody } from './http/errors.js';
 import { limitBody, publicCache, requestId } from './http/middleware.js';
 import { siteCors } from './http/siteOrigins.js';
+import { authRoutes } from './routes/auth.js';
 import { commentRoutes } from './routes/comments.js';
+import { createModerationRoutes } from './routes/moderation.js';
+import { reportRoutes } from './routes/reports.js';
 import { countRoutes } from './routes/counts.js';
 import { demoRoutes } from './routes/demo.js';
 import { healthRoutes } from './routes/health.js';
@@ -48,12 +52,16 @@ export function createApp(services: Services) {
   api.route('/', countRoutes);
   api.route('/', siteRoutes);
   api.route('/', privacyApiRoutes);
+  api.route('/', reportRoutes);
+  api.route('/auth', authRoutes);
+  api.route('/moderation', createModerationRoutes());
   api.route('/', streamRoutes({ heartbeatMs: services.config.sseHeartbeatSeconds * 1000 }));
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Parley public API', version: '1.0.0', description: 'Threaded comments for publishers. Errors are `{ error: { code, message, field?, requestId } }`.' },
   });
   app.route('/api/v1', api);
+  app.route('/admin', createAdminRoutes());
 
   app.notFound((c) => c.json(errorBody(new ApiError('not_found', 'No such endpoint.'), c.get('requestId')), 404));
   app.onError((err, c) => {

@@ -45,7 +45,14 @@ export interface JobRunsTable {
   report: Json<unknown> | null;
 }
 
+export interface ImportLinksTable {
+  site_id: RefId;
+  external_id: string;
+  parent_external_id: string;
+}
+
 export interface PrivacyTables {
+  import_links: ImportLinksTable;
   akismet_rechecks: AkismetRechecksTable;
   data_requests: DataRequestsTable;
   erasures: ErasuresTable;

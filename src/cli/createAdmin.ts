@@ -1,0 +1,88 @@
+import readline from 'node:readline';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { minPasswordLength } from '../auth/passwords.js';
+import { loadConfig } from '../config.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { openDatabase } from '../db/open.js';
+import { ApiError } from '../http/errors.js';
+import { createAccount } from '../services/moderationAccounts.js';
+
+export const summary = 'Create an admin account: --email <address> [--password <password>] [--name <display name>]';
+
+const usage = `Usage: npm run cli -- create-admin --email you@example.com [--password '…'] [--name 'Your Name']
+Without --password, asks for it (hidden) when run in a terminal; PARLEY_ADMIN_PASSWORD also works.`;
+
+/** Reads a line without echoing it (the password never shows on screen or in shell history). */
+async function promptHidden(question: string): Promise<string> {
+  let muted = false;
+  const output = new Writable({
+    write(chunk, _enc, done) {
+      if (!muted) process.stdout.write(chunk);
+      done();
+    },
+  });
+  const rl = readline.createInterface({ input: process.stdin, output, terminal: true });
+  try {
+    const answer = new Promise<string>((resolve) => rl.question(question, resolve));
+    muted = true;
+    const value = await answer;
+    process.stdout.write('\n');
+    return value;
+  } finally {
+    rl.close();
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean' } }, strict: true }));
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n${usage}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const email = values.email?.trim();
+  if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    process.stderr.write(`--email is required and must be an email address.\n${usage}\n`);
+    return 2;
+  }
+  let password = values.password ?? process.env.PARLEY_ADMIN_PASSWORD;
+  if (password === undefined) {
+    if (!process.stdin.isTTY) {
+      process.stderr.write(`No --password given and no terminal to ask in.\n${usage}\n`);
+      return 2;
+    }
+    password = await promptHidden('Password: ');
+    const again = await promptHidden('Password again: ');
+    if (password !== again) {
+      process.stderr.write('The passwords differ.\n');
+      return 2;
+    }
+  }
+  if (password.length < minPasswordLength) {
+    process.stderr.write(`The password needs at least ${minPasswordLength} characters.\n`);
+    return 2;
+  }
+
+  const config = loadConfig();
+  const handle = await openDatabase(config);
+  try {
+    await migrateToLatest(handle.db);
+    const account = await createAccount(handle.db, 'cli', { email, password, role: 'admin', displayName: values.name?.trim() || email.split('@')[0]!, sites: [] }, new Date());
+    process.stdout.write(`Created admin ${account.email} (id ${account.id}). Log in at ${config.publicUrl}/admin\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ApiError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await handle.close();
+  }
+}

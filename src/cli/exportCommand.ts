@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import { once } from 'node:events';
+import { exportSiteRecords } from '../services/parleyFormat.js';
+import { openCliServices, parseOptions, requireSite } from './context.js';
+
+export const summary = 'export --site SLUG [--out FILE]: write the site\'s threads and comments as JSON Lines (read back by import parley)';
+
+export async function run(args: string[]): Promise<number> {
+  const { options } = parseOptions(args);
+  const { services, close } = await openCliServices();
+  try {
+    const site = await requireSite(services, options.site);
+    const out = options.out ? fs.createWriteStream(options.out) : process.stdout;
+    let lines = 0;
+    for await (const line of exportSiteRecords(services.db, site)) {
+      if (!out.write(line + '\n')) await once(out, 'drain');
+      lines++;
+    }
+    if (options.out) {
+      (out as fs.WriteStream).end();
+      await once(out, 'finish');
+      process.stderr.write(`Wrote ${lines - 1} records to ${options.out}.\n`);
+    }
+    return 0;
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDisqus } from '../../src/import/disqus.js';
+import { readWordPress } from '../../src/import/wordpress.js';
+import { importRecords } from '../../src/services/importComments.js';
+import { exportSiteRecords, readParleyExport } from '../../src/services/parleyFormat.js';
+import { backends } from '../support/db.js';
+import { createSite, createTestContext, type TestContext } from '../support/app.js';
+
+const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
+const wxr = path.join(fixtures, 'wxr/theme-unit-test-data.xml');
+const disqus = path.join(fixtures, 'disqus/isso_disqus.xml');
+
+describe.each(backends)('importing exports into a site on %s', (backend) => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext(backend, { phases: [] });
+  });
+  afterAll(async () => ctx?.close());
+
+  const counts = async (siteId: string) => {
+    const rows = await ctx.handle.db.selectFrom('comments').select(['status', sql<number>`count(*)::int`.as('n')]).where('site_id', '=', siteId).groupBy('status').execute();
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  };
+  const run = (siteId: string, records: AsyncIterable<never> | AsyncGenerator<any>, source: 'wordpress' | 'disqus' | 'parley') =>
+    importRecords(ctx.handle.db, { id: siteId }, records, { source, avatarSecret: 'test', batchSize: 7 });
+
+  it('imports the WordPress theme unit test export with statuses, threading and consent basis, and a second run adds nothing', async () => {
+    const site = await createSite(ctx);
+    const report = await run(site.id, readWordPress(wxr), 'wordpress');
+    expect(report).toMatchObject({ imported: 29, skipped: 4, alreadyPresent: 0 });
+    expect(Object.values(report.skippedBy).reduce((n, s) => n + s.count, 0)).toBe(4);
+    expect(await counts(site.id)).toEqual({ published: 26, pending: 3 });
+
+    // The depth-10 chain survives: 915's ancestry is ten comments deep.
+    const chain = await sql<{ depth: number; root: string | null }>`
+      select c.depth, r.external_id as root from comments c left join comments r on r.id = c.root_id
+      where c.site_id = ${site.id} and c.external_id like '%:915'`.execute(ctx.handle.db);
+    expect(chain.rows[0]).toEqual({ depth: 9, root: expect.stringMatching(/:904$/) });
+    const consents = await ctx.handle.db.selectFrom('consent_records').select(['basis', 'policy_version']).where('site_id', '=', site.id).execute();
+    expect(consents).toHaveLength(29);
+    expect(new Set(consents.map((c) => c.basis))).toEqual(new Set(['imported']));
+
+    const again = await run(site.id, readWordPress(wxr), 'wordpress');
+    expect(again).toMatchObject({ imported: 0, alreadyPresent: 29 });
+    expect(await counts(site.id)).toEqual({ published: 26, pending: 3 });
+
+    // Thread counts follow the published comments.
+    const threads = await ctx.handle.db.selectFrom('threads').select(sql<number>`sum(comment_count)::int`.as('n')).where('site_id', '=', site.id).executeTakeFirstOrThrow();
+    expect(threads.n).toBe(26);
+  });
+
+  it('keeps pingbacks and trackbacks when asked', async () => {
+    const site = await createSite(ctx);
+    const report = await run(site.id, readWordPress(wxr, { includePings: true }), 'wordpress');
+    expect(report.imported).toBe(33);
+  });
+
+  it('imports a Disqus export: deleted posts as placeholders, the orphan skipped with its reason, the reply linked', async () => {
+    const site = await createSite(ctx);
+    const report = await run(site.id, readDisqus(disqus), 'disqus');
+    expect(report.imported).toBe(5);
+    expect(report.skipped).toBe(2);
+    expect(await counts(site.id)).toEqual({ published: 4, deleted: 1 });
+    const replies = await ctx.handle.db.selectFrom('comments').select('id').where('site_id', '=', site.id).where('parent_id', 'is not', null).execute();
+    expect(replies).toHaveLength(2);
+  });
+
+  it('round-trips a site through the Parley export format', async () => {
+    const source = await createSite(ctx);
+    await run(source.id, readWordPress(wxr), 'wordpress');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-export-')), 'site.jsonl');
+    const lines: string[] = [];
+    for await (const line of exportSiteRecords(ctx.handle.db, source)) lines.push(line);
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+
+    const target = await createSite(ctx);
+    const report = await run(target.id, readParleyExport(file), 'parley');
+    expect(report).toMatchObject({ imported: 29, skipped: 0 });
+    expect(await counts(target.id)).toEqual(await counts(source.id));
+    const shape = async (siteId: string) =>
+      (await sql<{ body: string; depth: number; parent_body: string | null; key: string }>`
+        select c.body, c.depth, p.body as parent_body, t.key from comments c join threads t on t.id = c.thread_id
+        left join comments p on p.id = c.parent_id where c.site_id = ${siteId} order by c.body, c.depth`.execute(ctx.handle.db)).rows;
+    expect(await shape(target.id)).toEqual(await shape(source.id));
+    expect((await run(target.id, readParleyExport(file), 'parley')).imported).toBe(0);
+  });
+});
