@@ -9,6 +9,7 @@ export interface CliCommand {
 
 const commands: Record<string, () => Promise<CliCommand>> = {
   'create-admin': () => import('./createAdmin.js'),
+  'create-site': () => import('./createSite.js'),
   import: () => import('./importCommand.js'),
   export: () => import('./exportCommand.js'),
   purge: () => import('./purgeCommand.js'),
