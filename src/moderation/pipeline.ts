@@ -2,6 +2,7 @@ import type { Decision, Flag, ModerationRecord, Phase, PhaseInput, PhaseRecord }
 
 export interface PipelineOutcome {
   body: string;
+  authorName: string;
   website: string | null;
   record: ModerationRecord;
 }
@@ -17,6 +18,7 @@ export async function runPipeline(phases: readonly Phase[], input: PipelineInput
   const started = performance.now();
   let body = input.submission.body;
   let website = input.submission.author.website;
+  let authorName = input.submission.author.name;
   const flags: Flag[] = [];
   const records: PhaseRecord[] = [];
   let decision: { status: Decision; reason: string } | undefined;
@@ -29,6 +31,7 @@ export async function runPipeline(phases: readonly Phase[], input: PipelineInput
       (result.website !== undefined && result.website !== website);
     if (result.body !== undefined) body = result.body;
     if (result.website !== undefined) website = result.website;
+    if (result.authorName !== undefined) authorName = result.authorName;
     const phaseFlags = result.flags ?? [];
     flags.push(...phaseFlags);
     records.push({
@@ -47,6 +50,7 @@ export async function runPipeline(phases: readonly Phase[], input: PipelineInput
 
   return {
     body,
+    authorName,
     website,
     record: {
       decision: decision?.status ?? 'publish',

@@ -113,6 +113,12 @@ export interface PhaseInput {
 export interface PhaseResult {
   body?: string;
   website?: string | null;
+  /**
+   * The author's display name as rewritten (normalise strips invisible characters).
+   * Optional: the pipeline may adopt it like `body`; phases that read the name
+   * normalise it themselves, so nothing depends on it being applied.
+   */
+  authorName?: string;
   flags?: Flag[];
   /** Ends the pipeline. `reason` is shown to moderators. */
   decision?: { status: Decision; reason: string };

@@ -44,7 +44,7 @@ export async function buildServices(handle: DatabaseHandle, config: Readonly<Con
     clock: opts.clock ?? (() => new Date()),
     logger,
     secrets: { cursor, formToken, avatar },
-    phases: opts.phases ?? buildPhases(opts.phaseDeps ?? {}),
+    phases: opts.phases ?? buildPhases(opts.phaseDeps ?? { akismet, blogLang: config.akismet.blogLang }),
     live:
       opts.live ??
       (opts.liveUrl && handle.backend === 'postgres'

@@ -114,7 +114,7 @@ export async function postComment(services: Services, input: PostCommentInput): 
       parent_id: parent?.id ?? null,
       root_id: parent ? (parent.root_id ?? parent.id) : null,
       depth: parent ? parent.depth + 1 : 0,
-      author_name: input.author.name,
+      author_name: outcome.authorName,
       author_email: input.author.email,
       author_website: outcome.website,
       author_avatar: avatarSeed(services.secrets.avatar, site.id, input.author.email),

@@ -36,6 +36,9 @@ export function createApi(base: string, signal: AbortSignal, fetchImpl: typeof f
         body: body === undefined ? undefined : JSON.stringify(body),
         signal,
         credentials: 'omit',
+        // Revalidate reads (a cheap 304 via the ETag) rather than reuse the short-lived cached copy:
+        // a reader reloading right after posting or editing must see their own change.
+        cache: method === 'GET' ? 'no-cache' : 'default',
       });
     } catch (err) {
       if (signal.aborted) throw err;

@@ -94,7 +94,8 @@ describe.each(backends)('moderator login and sessions on %s', (backend) => {
     } finally {
       await throttled.close();
     }
-  });
+    // A fresh database and 21 scrypt hashes: slow on a busy 2-core machine.
+  }, 120_000);
 
   it('keeps throttling in the database: a second app instance on the same database sees the failures', async () => {
     const m = await createModerator(ctx);

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { recheckDeferredComments } from '../../src/jobs/akismetRecheck.js';
+import { createAkismetChecker } from '../../src/moderation/akismet/client.js';
+import { backends } from '../support/db.js';
+import { commentPayload, createSite, createTestContext, postJson, type TestContext } from '../support/app.js';
+import { guaranteedSpamAuthor, startAkismetServer, type AkismetTestServer } from '../support/akismetServer.js';
+
+describe.each(backends)('Akismet through POST /api/v1/comments on %s', (backend) => {
+  let ctx: TestContext;
+  let akismet: AkismetTestServer;
+  let now = new Date();
+  beforeAll(async () => {
+    akismet = await startAkismetServer();
+    const checker = createAkismetChecker({ key: akismet.key, blog: 'http://parley.test', ...akismet.endpoint, timeoutMs: 400, isTest: true });
+    ctx = await createTestContext(backend, { akismet: checker, clock: () => now, env: { TRUST_PROXY: '1' } });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await akismet?.stop();
+  });
+  beforeEach(() => {
+    akismet.reset();
+    now = new Date();
+  });
+
+  const statusOf = async (id: string) => (await ctx.handle.db.selectFrom('comments').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+
+  it('marks what Akismet calls spam as spam, answering 202 like a held comment, with everything Akismet wants sent', async () => {
+    const site = await createSite(ctx);
+    const res = await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { author: { name: guaranteedSpamAuthor, email: 'x@example.com' }, body: 'The archive footage in this documentary is astonishing.' }), { 'x-forwarded-for': '203.0.113.9', 'user-agent': 'Reader/1.0', referer: 'https://www.altfilmguide.com/refusenik-qa/' });
+    expect(res.status).toBe(202);
+    const { comment } = await res.json();
+    expect(await statusOf(comment.id)).toBe('spam');
+    const sent = akismet.requestsTo('comment-check')[0]!.params;
+    expect(sent).toMatchObject({ user_ip: '203.0.113.9', user_agent: 'Reader/1.0', referrer: 'https://www.altfilmguide.com/refusenik-qa/', comment_type: 'comment', comment_author: guaranteedSpamAuthor, permalink: 'https://www.altfilmguide.com/refusenik-qa/', is_test: expect.anything() });
+  });
+
+  it('holds the comment with spam-check-deferred when Akismet hangs, then publishes it when a recheck gets an answer', async () => {
+    const site = await createSite(ctx);
+    akismet.setFailure('hang');
+    const res = await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { body: 'Where can I find a screening of this film near Boston?' }), { 'x-forwarded-for': '203.0.113.10' });
+    expect(res.status).toBe(202);
+    const { comment } = await res.json();
+    expect(await statusOf(comment.id)).toBe('pending');
+    const stored = await ctx.handle.db.selectFrom('comments').select('moderation').where('id', '=', comment.id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored.moderation)).toContain('spam-check-deferred');
+
+    // Still down at the first retry: it waits longer.
+    akismet.setFailure('error500');
+    now = new Date(now.getTime() + 2 * 60_000);
+    expect(await recheckDeferredComments(ctx.services)).toMatchObject({ checked: 1, retried: 1 });
+    expect(await statusOf(comment.id)).toBe('pending');
+
+    akismet.setFailure('none');
+    now = new Date(now.getTime() + 10 * 60_000);
+    expect(await recheckDeferredComments(ctx.services)).toMatchObject({ checked: 1, released: 1 });
+    expect(await statusOf(comment.id)).toBe('published');
+    expect(akismet.requestsTo('comment-check').at(-1)!.params.recheck_reason).toBe('retry');
+    const page = await (await ctx.app.request(`/api/v1/comments?site=${site.slug}&thread=refusenik-qa`)).json();
+    expect(page.comments.map((c: { id: string }) => c.id)).toContain(comment.id);
+  });
+
+  it('never publishes unchecked when Akismet refuses connections or answers 500', async () => {
+    const site = await createSite(ctx);
+    for (const [i, mode] of (['refuse', 'error500'] as const).entries()) {
+      akismet.setFailure(mode);
+      const res = await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { body: `A thoughtful question number ${i} about the film's sources.`, author: { name: 'Q', email: `q${i}@example.com` } }), { 'x-forwarded-for': `203.0.113.${20 + i}` });
+      expect(res.status).toBe(202);
+      expect(await statusOf((await res.json()).comment.id)).toBe('pending');
+    }
+    const queued = await ctx.handle.db.selectFrom('akismet_rechecks').select('comment_id').execute();
+    expect(queued.length).toBeGreaterThanOrEqual(2);
+  });
+});
