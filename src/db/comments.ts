@@ -25,12 +25,20 @@ export interface PageCursor {
  * One page of top-level comments, by keyset (no OFFSET: page 100 costs what page 1 costs).
  * Fetches one row more than asked so the caller knows whether another page exists.
  */
-export async function listTopLevelPage(db: Db, threadId: string, sort: Sort, limit: number, after: PageCursor | null): Promise<PublicCommentRow[]> {
+export async function listTopLevelPage(
+  db: Db,
+  threadId: string,
+  sort: Sort,
+  limit: number,
+  after: PageCursor | null,
+  /** Page through the direct replies of this comment instead of the top level. */
+  parentId: string | null = null,
+): Promise<PublicCommentRow[]> {
   let q = db
     .selectFrom('comments')
     .select(publicColumns)
     .where('thread_id', '=', threadId)
-    .where('parent_id', 'is', null)
+    .where('parent_id', parentId === null ? 'is' : '=', parentId)
     .where('status', 'in', visible);
   if (sort === 'oldest') {
     if (after) q = q.where(sql<boolean>`(created_at, id) > (${after.createdAt}, ${after.id}::bigint)`);

@@ -13,6 +13,7 @@ const ListQuery = z.object({
   sort: z.enum(['oldest', 'newest', 'top']).default('oldest'),
   limit: z.coerce.number().int('Must be a whole number.').min(1, 'At least 1.').max(100, 'At most 100.').default(20),
   cursor: z.string().max(512).optional(),
+  parent: z.string().regex(/^\d{1,19}$/, 'Not a comment id.').optional().openapi({ description: 'Page through the direct replies of this comment (for "more replies")' }),
 });
 
 const ThreadPageSchema = z
@@ -83,7 +84,7 @@ commentRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const page = await readThreadPage(c.get('services'), { ...q, cursor: q.cursor ?? null });
+    const page = await readThreadPage(c.get('services'), { ...q, cursor: q.cursor ?? null, parent: q.parent ?? null });
     return c.json(page, 200);
   },
 );

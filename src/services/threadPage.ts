@@ -24,7 +24,7 @@ export interface ThreadPage {
  */
 export async function readThreadPage(
   services: Services,
-  q: { site: string; thread: string; sort: Sort; limit: number; cursor: string | null },
+  q: { site: string; thread: string; sort: Sort; limit: number; cursor: string | null; parent?: string | null },
 ): Promise<ThreadPage> {
   const db = services.readDb;
   const after = q.cursor ? decodeCursor(services.secrets.cursor, q.sort, q.cursor) : null;
@@ -35,13 +35,15 @@ export async function readThreadPage(
   if (!thread) {
     return { thread: { key: q.thread, title: null, url: null, closed: false, commentCount: 0 }, comments: [], nextCursor: null };
   }
-  const rows = await listTopLevelPage(db, thread.id, q.sort, q.limit, after);
+  const parent = q.parent ?? null;
+  const rows = await listTopLevelPage(db, thread.id, q.sort, q.limit, after, parent);
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const nextCursor = rows.length > q.limit && last
     ? encodeCursor(services.secrets.cursor, q.sort, { createdAt: last.created_at, id: String(last.id), replyCount: last.reply_count })
     : null;
-  const replies = await listRepliesForRoots(db, page.map((r) => String(r.id)), REPLIES_PER_ROOT, MAX_REPLY_DEPTH);
+  // Under a parent ("more replies"), the page holds direct replies only; each says how many it has.
+  const replies = parent ? [] : await listRepliesForRoots(db, page.map((r) => String(r.id)), REPLIES_PER_ROOT, MAX_REPLY_DEPTH);
   const closed = isThreadClosed(site, thread, services.clock());
   return {
     thread: { key: thread.key, title: thread.title, url: thread.url, closed, commentCount: thread.comment_count },

@@ -49,6 +49,23 @@ describe.each(backends)('public comments API on %s', (backend) => {
     expect(list.comments[0].moreReplies).toBe(0);
   });
 
+  it('pages the direct replies of one comment with parent=ID (for "more replies")', async () => {
+    const site = await createSite(ctx);
+    const top = await (await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { thread: 'more', body: 'Top' }))).json();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await (await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { thread: 'more', body: `Reply ${i}`, parentId: top.comment.id, author: { name: `M${i}`, email: `m${i}@example.com` } }))).json();
+      ids.push(r.comment.id);
+    }
+    await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { thread: 'more', body: 'Nested', parentId: ids[0], author: { name: 'N', email: 'n@example.com' } }));
+    const first = await (await ctx.app.request(`/api/v1/comments?site=${site.slug}&thread=more&parent=${top.comment.id}&limit=2`)).json();
+    expect(first.comments.map((c: { id: string }) => c.id)).toEqual(ids.slice(0, 2));
+    expect(first.comments[0]).toMatchObject({ parentId: top.comment.id, replies: [], moreReplies: 1 });
+    const second = await (await ctx.app.request(`/api/v1/comments?site=${site.slug}&thread=more&parent=${top.comment.id}&limit=2&cursor=${encodeURIComponent(first.nextCursor)}`)).json();
+    expect(second.comments.map((c: { id: string }) => c.id)).toEqual([ids[2]]);
+    expect(second.nextCursor).toBeNull();
+  });
+
   it('pages top-level comments with cursors, oldest and newest first, without repeats or gaps', async () => {
     const site = await createSite(ctx);
     const ids: string[] = [];

@@ -5,8 +5,8 @@ import { makeSettings } from './support/factories.js';
 import { moderateComment } from './support/moderate.js';
 
 describe('the rules in order', () => {
-  it('runs normalise, behaviour, blocklists, links, abuse, spam signals, then site mode', () => {
-    expect(buildPhases().map((phase) => phase.name)).toEqual(['normalise', 'behaviour', 'blocklists', 'links', 'abuse', 'spamSignals', 'siteMode']);
+  it('runs normalise, behaviour, blocklists, links, abuse, spam signals, Akismet, then site mode', () => {
+    expect(buildPhases().map((phase) => phase.name)).toEqual(['normalise', 'behaviour', 'blocklists', 'links', 'abuse', 'spamSignals', 'akismet', 'siteMode']);
   });
 
   it('publishes the seed page reader question as is', async () => {
