@@ -8,6 +8,7 @@ import { createAccountAsAdmin, listAccounts, updateAccount } from '../services/m
 import { readAudit } from '../services/moderationAudit.js';
 import { createBan, readBans, removeBan } from '../services/moderationBans.js';
 import { readCounts, readItem, readQueue, readThreadForModeration } from '../services/moderationQueue.js';
+import { consentForComment, consentsByEmail, eraseForAdmin, exportForAdmin } from '../services/moderationPrivacy.js';
 import { readSiteSettings, setThreadState, updateSiteSettings } from '../services/moderationSites.js';
 import { ErrorSchema, line, siteSlug, text, threadKey } from './schemas.js';
 
@@ -223,6 +224,24 @@ export function createModerationRoutes(deps: ModerationDeps = {}) {
       responses: { 200: ok('Settings'), ...moderatorErrors },
     }),
     async (c) => c.json(await updateSiteSettings(c.get('services'), c.get('principal'), c.req.valid('param').site, c.req.valid('json')), 200),
+  );
+
+  const EmailBody = z.object({ email: z.string().trim().max(254).pipe(z.email('Not a valid email address.')) });
+  r.openapi(
+    createRoute({ method: 'get', path: '/comments/{id}/consent', summary: 'The consent record behind a comment (admins)', request: { params: z.object({ id: Id }) }, responses: { 200: ok('Consent records'), ...moderatorErrors } }),
+    async (c) => c.json(await consentForComment(c.get('services'), c.get('principal'), c.req.valid('param').id), 200),
+  );
+  r.openapi(
+    createRoute({ method: 'get', path: '/sites/{site}/consents', summary: "An address's consent records on the site (admins)", request: { params: SiteParam, query: EmailBody }, responses: { 200: ok('Consent records'), ...moderatorErrors } }),
+    async (c) => c.json(await consentsByEmail(c.get('services'), c.get('principal'), c.req.valid('param').site, c.req.valid('query').email), 200),
+  );
+  r.openapi(
+    createRoute({ method: 'post', path: '/sites/{site}/data-export', summary: 'Everything stored about an address, as one JSON document (GDPR art. 15; admins)', request: { params: SiteParam, ...jsonBody(EmailBody) }, responses: { 200: ok('The document'), ...moderatorErrors } }),
+    async (c) => c.json(await exportForAdmin(c.get('services'), c.get('principal'), c.req.valid('param').site, c.req.valid('json').email), 200),
+  );
+  r.openapi(
+    createRoute({ method: 'post', path: '/sites/{site}/data-erasure', summary: "Erase an address's personal data (GDPR art. 17; admins)", request: { params: SiteParam, ...jsonBody(EmailBody) }, responses: { 200: ok('What was erased'), ...moderatorErrors } }),
+    async (c) => c.json(await eraseForAdmin(c.get('services'), c.get('principal'), c.req.valid('param').site, c.req.valid('json').email), 200),
   );
 
   r.openapi(

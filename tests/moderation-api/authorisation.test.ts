@@ -67,6 +67,10 @@ const routes: RouteCase[] = [
   })),
   // Bulk answers 200 with a result per id; for another site's moderator every id is not_found (checked below).
   { name: 'POST /comments/bulk', request: async (c, s) => ({ method: 'POST', path: '/api/v1/moderation/comments/bulk', body: { action: 'approve', ids: [await pending(c, s)] } }), expect: { other: 200, moderator: 200, admin: 200 } },
+  { name: 'GET /comments/:id/consent', request: async (c, s) => ({ method: 'GET', path: `/api/v1/moderation/comments/${await pending(c, s)}/consent` }), expect: { other: 404, moderator: 403, admin: 200 } },
+  { name: 'GET /sites/:site/consents', request: async (_c, s) => ({ method: 'GET', path: `/api/v1/moderation/sites/${s.slug}/consents?email=reader@example.com` }), expect: { other: 404, moderator: 403, admin: 200 } },
+  { name: 'POST /sites/:site/data-export', request: async (_c, s) => ({ method: 'POST', path: `/api/v1/moderation/sites/${s.slug}/data-export`, body: { email: 'reader@example.com' } }), expect: { other: 404, moderator: 403, admin: 200 } },
+  { name: 'POST /sites/:site/data-erasure', request: async (_c, s) => ({ method: 'POST', path: `/api/v1/moderation/sites/${s.slug}/data-erasure`, body: { email: 'nobody@example.com' } }), expect: { other: 404, moderator: 403, admin: 200 } },
   { name: 'GET /moderation/audit (all sites)', request: async () => ({ method: 'GET', path: '/api/v1/moderation/audit' }), expect: adminOnly },
   { name: 'GET /moderators', request: async () => ({ method: 'GET', path: '/api/v1/moderation/moderators' }), expect: adminOnly },
   {
