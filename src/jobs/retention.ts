@@ -1,5 +1,7 @@
 import { applyRetention, type RetentionReport } from '../db/retention.js';
+import { deleteExpiredSessions } from '../db/sessions.js';
 import { listSites } from '../db/sites.js';
+import { deleteHitsBefore } from '../db/throttle.js';
 import type { Services } from '../services/context.js';
 
 export interface PurgeReport extends RetentionReport {
@@ -21,5 +23,8 @@ export async function purgeExpiredData(services: Services): Promise<PurgeReport>
   }
   const expired = await services.db.deleteFrom('data_requests').where('expires_at', '<', now).executeTakeFirst();
   total.expiredDataRequests = Number(expired.numDeletedRows);
+  // Throttle hits carry IP addresses and matter for minutes; sessions past expiry are dead weight.
+  await deleteHitsBefore(services.db, new Date(now.getTime() - 24 * 60 * 60_000));
+  await deleteExpiredSessions(services.db, now);
   return total;
 }
