@@ -4,6 +4,7 @@ import * as m0002 from './0002_moderation.js';
 import * as m0003 from './0003_jobs_privacy.js';
 import * as m0004 from './0004_erasure_mode.js';
 import * as m0005 from './0005_import_links.js';
+import * as m0006 from './0006_drop_redundant_index.js';
 
 // A static list rather than a folder scan: bundlers and tsx see every migration,
 // and the order is the list's order (names sort the same way).
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0003_jobs_privacy': m0003,
   '0004_erasure_mode': m0004,
   '0005_import_links': m0005,
+  '0006_drop_redundant_index': m0006,
 };

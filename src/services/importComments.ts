@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { emailHash } from '../db/consentRecords.js';
 import { bodyHash } from '../db/moderationLookups.js';
 import type { CommentStatus, Database, Site } from '../db/schema.js';
 import type { ImportComment, ImportRecord } from '../import/records.js';
@@ -25,6 +24,9 @@ export interface ImportOptions {
   onProgress?: (p: { imported: number; skipped: number; threads: number }) => void;
 }
 
+/** Batches written at once, each on its own pooled connection. */
+const MAX_IN_FLIGHT = 2;
+
 interface Pending {
   externalId: string;
   threadId: string;
@@ -44,7 +46,7 @@ export async function importRecords(db: Kysely<Database>, site: Pick<Site, 'id'>
   const report: ImportReport = { threads: 0, imported: 0, alreadyPresent: 0, skipped: 0, skippedBy: {}, seconds: 0, linkSeconds: 0 };
   const threadIds = new Map<string, string>();
   let batch: Pending[] = [];
-  let inFlight: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
 
   const skip = (reason: string, id: string | null) => {
     report.skipped++;
@@ -62,48 +64,61 @@ export async function importRecords(db: Kysely<Database>, site: Pick<Site, 'id'>
     if (batch.length === 0) return;
     const rows = batch;
     batch = [];
-    await db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('comments')
-        .values(
-          rows.map(({ externalId, threadId, c }) => ({
-            site_id: site.id,
-            thread_id: threadId,
-            parent_id: null,
-            root_id: null,
-            author_name: c.author.name.slice(0, 100) || 'Anonymous',
-            author_email: c.author.email,
-            author_website: c.author.website,
-            author_avatar: c.author.email ? avatarSeed(opts.avatarSecret, site.id, c.author.email) : null,
-            body: c.body,
-            body_hash: bodyHash(c.body),
-            status: c.status as CommentStatus,
-            ip: c.ip,
-            user_agent: c.userAgent,
-            referrer: null,
-            moderation: null,
-            edit_token_hash: null,
-            external_id: externalId,
-            created_at: c.createdAt,
-            edited_at: null,
-            status_changed_at: c.createdAt,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['site_id', 'external_id']).where('external_id', 'is not', null).doNothing())
-        .returning(['id', 'external_id', 'author_email', 'created_at'])
-        .execute();
-      report.imported += inserted.length;
-      report.alreadyPresent += rows.length - inserted.length;
-      if (inserted.length) {
-        // No consent was shown by us: the basis says "imported", nothing is invented.
-        await trx
-          .insertInto('consent_records')
-          .values(inserted.map((r) => ({ site_id: site.id, comment_id: r.id, basis: 'imported' as const, policy_version: null, policy_hash: null, consent_text: null, email: r.author_email, email_hash: emailHash(r.author_email ?? `imported:${r.external_id}`), ip: null, user_agent: null, created_at: r.created_at })))
-          .execute();
-      }
-      const links = rows.filter((r) => r.parentExternalId).map((r) => ({ site_id: site.id, external_id: r.externalId, parent_external_id: r.parentExternalId! }));
-      if (links.length) await trx.insertInto('import_links').values(links).onConflict((oc) => oc.columns(['site_id', 'external_id']).doNothing()).execute();
-    });
+    // One statement writes the comments and their consent records (a data-modifying CTE is
+    // atomic on its own), so a batch costs two round trips, not five.
+    const inserted = await db
+      .with('ins', (qb) =>
+        qb
+          .insertInto('comments')
+          .values(
+            rows.map(({ externalId, threadId, c }) => ({
+              site_id: site.id,
+              thread_id: threadId,
+              parent_id: null,
+              root_id: null,
+              author_name: c.author.name.slice(0, 100) || 'Anonymous',
+              author_email: c.author.email,
+              author_website: c.author.website,
+              author_avatar: c.author.email ? avatarSeed(opts.avatarSecret, site.id, c.author.email) : null,
+              body: c.body,
+              body_hash: bodyHash(c.body),
+              status: c.status as CommentStatus,
+              ip: c.ip,
+              user_agent: c.userAgent,
+              referrer: null,
+              moderation: null,
+              edit_token_hash: null,
+              external_id: externalId,
+              created_at: c.createdAt,
+              edited_at: null,
+              status_changed_at: c.createdAt,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['site_id', 'external_id']).where('external_id', 'is not', null).doNothing())
+          .returning(['id', 'external_id', 'author_email', 'created_at']),
+      )
+      // No consent was shown by us: the basis says "imported", nothing is invented. The hash is
+      // emailHash() in SQL: sha256 of the trimmed, lower-cased address.
+      .insertInto('consent_records')
+      .columns(['site_id', 'comment_id', 'basis', 'email', 'email_hash', 'created_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('ins')
+          .select([
+            sql<string>`${site.id}::bigint`.as('site_id'),
+            'ins.id',
+            sql<string>`'imported'`.as('basis'),
+            'ins.author_email',
+            sql<string>`encode(sha256(convert_to(lower(trim(coalesce(ins.author_email, 'imported:' || ins.external_id))), 'UTF8')), 'hex')`.as('email_hash'),
+            'ins.created_at',
+          ]),
+      )
+      .returning('comment_id')
+      .execute();
+    report.imported += inserted.length;
+    report.alreadyPresent += rows.length - inserted.length;
+    const links = rows.filter((r) => r.parentExternalId).map((r) => ({ site_id: site.id, external_id: r.externalId, parent_external_id: r.parentExternalId! }));
+    if (links.length) await db.insertInto('import_links').values(links).onConflict((oc) => oc.columns(['site_id', 'external_id']).doNothing()).execute();
     opts.onProgress?.({ imported: report.imported, skipped: report.skipped, threads: report.threads });
   };
 
@@ -130,14 +145,15 @@ export async function importRecords(db: Kysely<Database>, site: Pick<Site, 'id'>
       const parentExternalId = record.parentExternalId ? ext(record.threadExternalId, record.parentExternalId) : null;
       batch.push({ externalId, threadId, parentExternalId, c: record });
       if (batch.length >= batchSize) {
-        // One batch in flight while the next is parsed: the database and the XML parser work at once.
-        await inFlight;
-        inFlight = flush();
-        inFlight.catch(() => {}); // awaited (and rethrown) before the next batch or at the end
+        // Batches in flight while the next is parsed: the database and the XML parser work at once.
+        if (inFlight.length >= MAX_IN_FLIGHT) await inFlight.shift();
+        const p = flush();
+        p.catch(() => {}); // awaited (and rethrown) below
+        inFlight.push(p);
       }
     }
   }
-  await inFlight;
+  for (const p of inFlight) await p;
   await flush();
   const linking = Date.now();
   await resolveLinksAndCounts(db, site.id);
@@ -152,20 +168,32 @@ export async function importRecords(db: Kysely<Database>, site: Pick<Site, 'id'>
  */
 async function resolveLinksAndCounts(db: Kysely<Database>, siteId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    // Parent, root and depth of every linked reply in one pass, so each reply row is written once:
+    // the links give each reply its parent; the tree walk starts at the site's top-level comments.
     await sql`
-      update comments c set parent_id = p.id
-      from import_links l join comments p on p.site_id = l.site_id and p.external_id = l.parent_external_id
-      where l.site_id = ${siteId} and c.site_id = l.site_id and c.external_id = l.external_id
-        and p.thread_id = c.thread_id and p.id <> c.id`.execute(trx);
-    await trx.deleteFrom('import_links').where('site_id', '=', siteId).execute();
-    await sql`
-      with recursive tree as (
-        select id, id as root, 0 as depth from comments where site_id = ${siteId} and parent_id is null
+      with recursive links as (
+        select c.id, p.id as parent_id
+        from import_links l
+        join comments c on c.site_id = l.site_id and c.external_id = l.external_id
+        join comments p on p.site_id = l.site_id and p.external_id = l.parent_external_id
+        where l.site_id = ${siteId} and p.thread_id = c.thread_id and p.id <> c.id
+      ),
+      parents as (
+        select c.id, coalesce(l.parent_id, c.parent_id) as parent_id
+        from comments c left join links l on l.id = c.id
+        where c.site_id = ${siteId}
+      ),
+      tree as (
+        select id, id as root, 0 as depth from parents where parent_id is null
         union all
-        select c.id, t.root, t.depth + 1 from comments c join tree t on c.parent_id = t.id where t.depth < 1000
+        select p.id, t.root, t.depth + 1 from parents p join tree t on p.parent_id = t.id where t.depth < 1000
       )
-      update comments c set root_id = case when tree.depth = 0 then null else tree.root end, depth = tree.depth
-      from tree where c.id = tree.id and (c.root_id is distinct from (case when tree.depth = 0 then null else tree.root end) or c.depth <> tree.depth)`.execute(trx);
+      update comments c
+      set parent_id = p.parent_id, root_id = case when tree.depth = 0 then null else tree.root end, depth = tree.depth
+      from tree join parents p on p.id = tree.id
+      where c.id = tree.id
+        and (c.parent_id is distinct from p.parent_id or c.root_id is distinct from (case when tree.depth = 0 then null else tree.root end) or c.depth <> tree.depth)`.execute(trx);
+    await trx.deleteFrom('import_links').where('site_id', '=', siteId).execute();
     // Grouped once, joined once: a per-row count would be quadratic on a large site.
     await sql`
       update comments c set reply_count = s.n

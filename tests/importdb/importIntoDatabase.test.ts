@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDisqus } from '../../src/import/disqus.js';
 import { readWordPress } from '../../src/import/wordpress.js';
+import { emailHash } from '../../src/db/consentRecords.js';
 import { importRecords } from '../../src/services/importComments.js';
 import { exportSiteRecords, readParleyExport } from '../../src/services/parleyFormat.js';
 import { backends } from '../support/db.js';
@@ -44,6 +45,10 @@ describe.each(backends)('importing exports into a site on %s', (backend) => {
     const consents = await ctx.handle.db.selectFrom('consent_records').select(['basis', 'policy_version']).where('site_id', '=', site.id).execute();
     expect(consents).toHaveLength(29);
     expect(new Set(consents.map((c) => c.basis))).toEqual(new Set(['imported']));
+    // The hash written in SQL is the one the app computes, so lookups and erasure by email find imported records.
+    const withEmail = await ctx.handle.db.selectFrom('consent_records').select(['email', 'email_hash']).where('site_id', '=', site.id).where('email', 'is not', null).execute();
+    expect(withEmail.length).toBeGreaterThan(0);
+    for (const r of withEmail) expect(r.email_hash).toBe(emailHash(r.email!));
 
     const again = await run(site.id, readWordPress(wxr), 'wordpress');
     expect(again).toMatchObject({ imported: 0, alreadyPresent: 29 });
