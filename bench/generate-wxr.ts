@@ -13,6 +13,7 @@ import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readWordPress } from '../src/import/wordpress.js';
+import { prng } from './text.js';
 
 export interface WxrStats {
   posts: number;
@@ -48,17 +49,8 @@ const WORDS = (
   'agree disagree interesting thanks really think über schön Grüße naïve café 🙂 👍'
 ).split(' ');
 
-/** mulberry32: small, fast, and the same file for the same seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32, shared with the benchmark seeder: the same file for the same seed.
+const random = prng;
 
 export async function writeWxr(path: string, options: WxrOptions): Promise<WxrStats> {
   const rand = random(options.seed ?? 1);
