@@ -1,14 +1,9 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
+import type { Id, RefId, NullableRefId, Timestamp, NullableTimestamp, Json } from './columnTypes.js';
 
 // Tables for moderator accounts, sessions and the moderation workflow (issue 4,
 // migration 0002_moderation). Intersected into `Database` in schema.ts.
 
-type Id = ColumnType<string, string | number | bigint | undefined, never>;
-type RefId = ColumnType<string, string | number | bigint, string | number | bigint>;
-type NullableRefId = ColumnType<string | null, string | number | bigint | null | undefined, string | number | bigint | null>;
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T> = ColumnType<T, string, string>;
 
 export type ModeratorRole = 'admin' | 'moderator';
 export type ReportReason = 'spam' | 'abuse' | 'off-topic' | 'misinformation' | 'other';

@@ -1,12 +1,8 @@
 import type { ColumnType } from 'kysely';
+import type { Id, RefId, Timestamp, NullableTimestamp, Json } from './columnTypes.js';
 
 // Tables for scheduled jobs and readers' data requests (migration 0003). Intersected into `Database`.
 
-type Id = ColumnType<string, string | number | bigint | undefined, never>;
-type RefId = ColumnType<string, string | number | bigint, string | number | bigint>;
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T> = ColumnType<T, string, string>;
 
 export interface AkismetRechecksTable {
   comment_id: RefId;

@@ -1,14 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Id, RefId, NullableRefId, Timestamp, NullableTimestamp, Json } from './columnTypes.js';
 import type { AuthTables } from './authSchema.js';
 import type { PrivacyTables } from './privacySchema.js';
 
-// bigint ids come back from pg as strings; we keep them as strings end to end.
-type Id = ColumnType<string, string | number | bigint | undefined, never>;
-type RefId = ColumnType<string, string | number | bigint, string | number | bigint>;
-type NullableRefId = ColumnType<string | null, string | number | bigint | null | undefined, string | number | bigint | null>;
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T> = ColumnType<T, string, string>;
 
 export type CommentStatus = 'published' | 'pending' | 'spam' | 'rejected' | 'deleted';
 export const commentStatuses: readonly CommentStatus[] = ['published', 'pending', 'spam', 'rejected', 'deleted'];
