@@ -58,17 +58,19 @@ interface Measured extends LoadResult {
   held?: number;
 }
 
-const log = (m: string) => process.stderr.write(`${m}\n`);
+const t0 = Date.now();
+const log = (m: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
 
 /**
  * The machine is shared (other work may run on it): before each scenario, wait until it is
  * nearly idle, up to a limit. What still ran meanwhile shows in the "other CPU" column.
  */
-async function waitForQuiet(maxMs = 45_000, threshold = 0.3): Promise<number> {
+async function waitForQuiet(maxMs = 20_000, threshold = 0.3): Promise<number> {
   const started = Date.now();
   let busy = await busyCores(1000);
   while (busy > threshold && Date.now() - started < maxMs) busy = await busyCores(1000);
   if (busy > threshold) log(`  the machine is still busy (${busy.toFixed(2)} cores in use by others); measuring anyway`);
+  else if (Date.now() - started > 2000) log(`  waited ${((Date.now() - started) / 1000).toFixed(0)} s for the machine to be quiet`);
   return busy;
 }
 
@@ -339,6 +341,7 @@ async function main() {
     }
     console.log('');
     for (const l of printResults(all)) console.log(l);
+    console.log('', `The whole run took ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
     if (!args['no-explain']) {
       const large = all.find((r) => r.profile.name === 'large') ?? all[0]!;
       console.log('');
