@@ -76,13 +76,17 @@ async function waitForQuiet(maxMs = 20_000, threshold = 0.3): Promise<number> {
 
 /** PostgreSQL processes doing our work: the backends of this database and the shared auxiliary processes. */
 async function postgresPids(database: string): Promise<number[]> {
-  const c = new pg.Client({ connectionString: databaseUrl('postgres') });
-  await c.connect();
+  const c = new pg.Client({ connectionString: databaseUrl('postgres'), connectionTimeoutMillis: 5_000, query_timeout: 5_000 });
+  c.on('error', () => {});
   try {
+    await c.connect();
     const r = await c.query(`select pid from pg_stat_activity where datname = $1 or backend_type <> 'client backend'`, [database]);
     return r.rows.map((row: { pid: number }) => row.pid);
+  } catch (e) {
+    log(`  could not list PostgreSQL processes (${String(e)}); PG CPU is not measured for this scenario`);
+    return [];
   } finally {
-    await c.end();
+    await c.end().catch(() => {});
   }
 }
 
@@ -110,7 +114,13 @@ async function runLoadProcess(cfg: LoadConfig, serverPid: number, database: stri
     });
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
+    // A watchdog: the load generator stops by itself after warm-up + duration.
+    const watchdog = setTimeout(() => {
+      log(`  the load generator did not finish in time; stopping it`);
+      child.kill('SIGKILL');
+    }, ((cfg.warmup ?? 0) + cfg.duration + 60) * 1000);
     child.on('exit', async (code) => {
+      clearTimeout(watchdog);
       await sampling;
       const end = sample();
       if (code !== 0 || !start) return reject(new Error(`load generator exited ${code}: ${err || out}`));
@@ -187,6 +197,9 @@ async function benchProfile(profile: Profile, widgetDir: string): Promise<Profil
       };
     }
     return { profile, info, results, pageSizes: { first: urls.firstCount, deep: urls.deepCount }, startPeakMiB };
+  } catch (e) {
+    const tail = server.output().trim().split('\n').slice(-20).join('\n');
+    throw new Error(`${e instanceof Error ? e.message : String(e)}${tail ? `\nserver output:\n${tail}` : ''}`);
   } finally {
     await server.stop();
     const removed = await resetPosted(info);
@@ -341,7 +354,7 @@ async function main() {
     }
     console.log('');
     for (const l of printResults(all)) console.log(l);
-    console.log('', `The whole run took ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
+    console.log(`\nThe whole run took ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
     if (!args['no-explain']) {
       const large = all.find((r) => r.profile.name === 'large') ?? all[0]!;
       console.log('');
