@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, type Dialect } from 'kysely';
+import { Kysely, type Dialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { SearchPathPostgresDialect } from './searchPathIntrospector.js';
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
@@ -28,13 +29,13 @@ export async function openPostgres(
   });
   // An idle client losing its connection (e.g. PostgreSQL restarting) must not crash the process.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new SearchPathPostgresDialect({ pool }) });
   let readDb = db;
   let readPool: pg.Pool | null = null;
   if (opts.readUrl) {
     readPool = new pg.Pool({ connectionString: opts.readUrl, max: opts.max ?? 10, connectionTimeoutMillis: 5_000 });
     readPool.on('error', () => {});
-    readDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: readPool }) });
+    readDb = new Kysely<Database>({ dialect: new SearchPathPostgresDialect({ pool: readPool }) });
   }
   return {
     db,

@@ -2,7 +2,6 @@ import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
-  PostgresIntrospector,
   PostgresQueryCompiler,
   type DatabaseConnection,
   type DatabaseIntrospector,
@@ -13,6 +12,7 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
+import { SearchPathIntrospector } from './searchPathIntrospector.js';
 
 /**
  * A Kysely dialect for PGlite. We wrote this small driver instead of using kysely-pglite
@@ -30,7 +30,7 @@ export class PGliteDialect implements Dialect {
     return new PGliteDriver(this.client);
   }
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
-    return new PostgresIntrospector(db);
+    return new SearchPathIntrospector(db);
   }
   createQueryCompiler(): QueryCompiler {
     return new PostgresQueryCompiler();
