@@ -8,6 +8,7 @@ import { clientIp } from './http/clientIp.js';
 import type { AppEnv } from './http/env.js';
 import { ApiError, errorBody } from './http/errors.js';
 import { limitBody, publicCache, requestId } from './http/middleware.js';
+import { createReadCache, type ReadCache } from './http/readCache.js';
 import { siteCors } from './http/siteOrigins.js';
 import { authRoutes } from './routes/auth.js';
 import { commentRoutes } from './routes/comments.js';
@@ -26,7 +27,7 @@ import type { Services } from './services/context.js';
  * The composition root for HTTP: everything the app needs arrives in `services`;
  * nothing here reads the environment, so tests and several instances come for free.
  */
-export function createApp(services: Services) {
+export function createApp(services: Services, opts: { readCache?: ReadCache } = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', requestId);
@@ -35,6 +36,13 @@ export function createApp(services: Services) {
     await next();
   });
   app.use('*', clientIp(services.config.trustProxy));
+  const reads = opts.readCache ?? createReadCache({ ttlMs: services.config.readCacheMs, clock: services.clock });
+  services.live.onChange((change) => reads.dropThread(change.threadKey));
+  // Whoever writes through this instance reads their change straight after.
+  app.use('*', async (c, next) => {
+    await next();
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && c.res.status < 400) reads.dropAll();
+  });
   app.route('/', healthRoutes);
   app.route('/', widgetAssetRoutes(services.config.widgetDir));
   app.route('/', privacyPageRoutes());
@@ -45,9 +53,8 @@ export function createApp(services: Services) {
   api.use('*', limitBody);
   // Compression skips the event stream (it sends Cache-Control: no-transform).
   api.use('*', compress());
-  for (const path of ['/comments', '/counts', '/sites/*']) {
-    api.on('GET', path, publicCache, etag({ weak: true }));
-  }
+  for (const path of ['/comments', '/counts']) api.on('GET', path, publicCache, reads.middleware);
+  api.on('GET', '/sites/*', publicCache, etag({ weak: true }));
   api.route('/', commentRoutes);
   api.route('/', countRoutes);
   api.route('/', siteRoutes);

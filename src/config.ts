@@ -20,6 +20,8 @@ export interface Config {
   sseHeartbeatSeconds: number;
   /** SMTP for readers' data-request confirmations; without it those endpoints say so. */
   smtp: { url: string | null; from: string };
+  /** How long this instance may serve a public read (thread page, counts) from memory; 0 turns that off. */
+  readCacheMs: number;
   /** Where the built widget bundles are (dist/widget). */
   widgetDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -74,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     akismet: { key: env.AKISMET_KEY || null, blogLang: env.AKISMET_BLOG_LANG || 'en' },
     seedDemo: env.SEED_DEMO !== '0',
     sseHeartbeatSeconds: int('SSE_HEARTBEAT_SECONDS', 20, 1, 300),
+    readCacheMs: int('READ_CACHE_MS', 1000, 0, 60_000),
     widgetDir: path.resolve(env.WIDGET_DIR || 'dist/widget'),
     smtp: { url: url('SMTP_URL', ['smtp:', 'smtps:']), from: env.MAIL_FROM || 'Parley <no-reply@localhost>' },
     logLevel,

@@ -13,29 +13,70 @@ export interface LiveEvent {
   comment?: PublicComment;
 }
 
-/** Fan-out of thread changes to live readers (SSE). */
+/** What changed where, without the comment: enough for a cache to drop what it holds of that thread. */
+export type ThreadChange = Pick<LiveEvent, 'type' | 'siteId' | 'threadKey' | 'commentId'>;
+
+/** Fan-out of thread changes to live readers (SSE) and to this instance's caches. */
 export interface LiveEvents {
   publish(event: LiveEvent): void;
   subscribe(siteId: string, threadKey: string, listener: (e: LiveEvent) => void): () => void;
+  /** Every change on every thread, from any instance. */
+  onChange(listener: (change: ThreadChange) => void): () => void;
   close(): Promise<void>;
+}
+
+/** The in-process half of any LiveEvents: per-thread listeners and change listeners. */
+export interface LocalFanOut {
+  subscribe: LiveEvents['subscribe'];
+  onChange: LiveEvents['onChange'];
+  /** Whether any reader of this thread is connected here (else a remote event need not be loaded). */
+  hasSubscribers(siteId: string, threadKey: string): boolean;
+  emitChange(change: ThreadChange): void;
+  emitToThread(event: LiveEvent): void;
+  close(): void;
+}
+
+export function createLocalFanOut(): LocalFanOut {
+  const threads = new EventEmitter();
+  threads.setMaxListeners(0);
+  const changes = new Set<(change: ThreadChange) => void>();
+  const channel = (siteId: string, threadKey: string) => `${siteId}\u0000${threadKey}`;
+  return {
+    subscribe(siteId, threadKey, listener) {
+      const ch = channel(siteId, threadKey);
+      threads.on(ch, listener);
+      return () => threads.off(ch, listener);
+    },
+    onChange(listener) {
+      changes.add(listener);
+      return () => changes.delete(listener);
+    },
+    hasSubscribers: (siteId, threadKey) => threads.listenerCount(channel(siteId, threadKey)) > 0,
+    emitChange(change) {
+      for (const listener of changes) listener(change);
+    },
+    emitToThread(event) {
+      threads.emit(channel(event.siteId, event.threadKey), event);
+    },
+    close() {
+      threads.removeAllListeners();
+      changes.clear();
+    },
+  };
 }
 
 /** Single-process fan-out: enough for one instance (the PGlite default). */
 export function createLocalLiveEvents(): LiveEvents {
-  const emitter = new EventEmitter();
-  emitter.setMaxListeners(0);
-  const channel = (siteId: string, threadKey: string) => `${siteId}\u0000${threadKey}`;
+  const local = createLocalFanOut();
   return {
     publish(e) {
-      emitter.emit(channel(e.siteId, e.threadKey), e);
+      local.emitChange(e);
+      local.emitToThread(e);
     },
-    subscribe(siteId, threadKey, listener) {
-      const ch = channel(siteId, threadKey);
-      emitter.on(ch, listener);
-      return () => emitter.off(ch, listener);
-    },
+    subscribe: local.subscribe,
+    onChange: local.onChange,
     async close() {
-      emitter.removeAllListeners();
+      local.close();
     },
   };
 }

@@ -5,7 +5,7 @@ import { findCommentsByIds } from '../db/comments.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { LiveEvent, LiveEvents } from './liveEvents.js';
-import { createLocalLiveEvents } from './liveEvents.js';
+import { createLocalFanOut } from './liveEvents.js';
 import { toPublicComment } from './publicComment.js';
 
 type Notice = Omit<LiveEvent, 'comment'>;
@@ -14,10 +14,11 @@ type Notice = Omit<LiveEvent, 'comment'>;
  * Live updates shared by every instance through PostgreSQL LISTEN/NOTIFY: a comment
  * posted to one instance reaches readers connected to any other. A notification carries
  * ids only (NOTIFY payloads are capped near 8 KB; a comment may be 10,000 characters);
- * each instance loads the comment once and fans it out to its own readers.
+ * each instance tells its caches at once, and loads the comment (once, whatever the number
+ * of readers) only when some reader of that thread is connected to it.
  */
 export async function createPgLiveEvents(opts: { url: string; channel: string; db: Kysely<Database>; logger: Logger }): Promise<LiveEvents> {
-  const local = createLocalLiveEvents();
+  const local = createLocalFanOut();
   let client: pg.Client | null = null;
   let closed = false;
   let retryMs = 500;
@@ -26,13 +27,15 @@ export async function createPgLiveEvents(opts: { url: string; channel: string; d
     if (!payload) return;
     try {
       const notice = JSON.parse(payload) as Notice;
+      local.emitChange(notice);
+      if (!local.hasSubscribers(notice.siteId, notice.threadKey)) return;
       let comment;
       if (notice.type !== 'comment.removed') {
         const [row] = await findCommentsByIds(opts.db, [notice.commentId]);
         if (!row) return;
         comment = toPublicComment(row);
       }
-      local.publish({ ...notice, ...(comment ? { comment } : {}) });
+      local.emitToThread({ ...notice, ...(comment ? { comment } : {}) });
     } catch (e) {
       opts.logger.warn('live event dropped', { err: String(e) });
     }
@@ -72,9 +75,10 @@ export async function createPgLiveEvents(opts: { url: string; channel: string; d
       sql`select pg_notify(${opts.channel}, ${JSON.stringify(notice)})`.execute(opts.db).catch((err) => opts.logger.warn('live event not sent', { err: String(err) }));
     },
     subscribe: local.subscribe,
+    onChange: local.onChange,
     async close() {
       closed = true;
-      await local.close();
+      local.close();
       if (client) await client.end().catch(() => {});
     },
   };

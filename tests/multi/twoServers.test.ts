@@ -54,7 +54,7 @@ describe('two server instances on one PostgreSQL database', () => {
       const port = await freePort();
       let output = '';
       const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-        env: { ...process.env, DATABASE_URL: url.href, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, TRUST_PROXY: '1', WIDGET_DIR: widgetDir, LOG_LEVEL: 'warn' },
+        env: { ...process.env, DATABASE_URL: url.href, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, TRUST_PROXY: '1', WIDGET_DIR: widgetDir, LOG_LEVEL: 'warn', READ_CACHE_MS: '60000' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       proc.stdout!.on('data', (d) => (output += d));
@@ -111,6 +111,25 @@ describe('two server instances on one PostgreSQL database', () => {
     controller.abort();
     expect(received).toContain('event: comment.published');
     expect(received).toContain(`"id":"${comment.id}"`);
+  });
+
+  it("shows a comment posted to one instance in the other's cached page as soon as its event arrives", async () => {
+    const [a, b] = servers;
+    // Each server keeps reads for 60 s here: a fresh page on b can only come from the invalidation.
+    const url = `${b!.base}/api/v1/comments?site=altfilmguide&thread=refusenik-qa&limit=100`;
+    const read = async () => (await (await fetch(url)).json()).comments.map((c: { id: string }) => c.id) as string[];
+    const before = await read();
+    const res = await post(a!.base, 'Read from the other instance straight away? The interview is a gem.', 'multi-cache@example.com', '198.51.100.51');
+    expect(res.status).toBe(201);
+    const { comment } = await res.json();
+    expect(before).not.toContain(comment.id);
+    let ids = await read();
+    const deadline = Date.now() + 10_000;
+    while (!ids.includes(comment.id) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      ids = await read();
+    }
+    expect(ids).toContain(comment.id);
   });
 
   it('holds one rate limit across both instances', async () => {
