@@ -75,6 +75,20 @@ export const Layout: FC<{ page: PageContext; title: string; children?: Child }> 
   </html>
 );
 
+/** A table with a header row; rows go in as children. */
+const Table: FC<{ head: string[]; class?: string; children?: Child }> = ({ head, class: className, children }) => (
+  <table class={className}>
+    <thead>
+      <tr>
+        {head.map((h) => (
+          <th>{h}</th>
+        ))}
+      </tr>
+    </thead>
+    <tbody>{children}</tbody>
+  </table>
+);
+
 export const Csrf: FC<{ page: PageContext }> = ({ page }) => <input type="hidden" name={csrfField} value={page.principal?.csrfToken ?? ''} />;
 
 export const LoginPage: FC<{ page: PageContext; error?: string | null; email?: string; next: string }> = ({ page, error, email, next }) => (
@@ -408,18 +422,7 @@ export const BansPage: FC<{ page: PageContext; bans: BanView[] }> = ({ page, ban
       </label>
       <button type="submit">Add ban</button>
     </form>
-    <table>
-      <thead>
-        <tr>
-          <th>Kind</th>
-          <th>Value</th>
-          <th>Reason</th>
-          <th>By</th>
-          <th>Expires</th>
-          <th></th>
-        </tr>
-      </thead>
-      <tbody>
+    <Table head={['Kind', 'Value', 'Reason', 'By', 'Expires', '']}>
         {bans.map((b) => (
           <tr class={b.active ? '' : 'expired'}>
             <td>{b.kind}</td>
@@ -437,26 +440,14 @@ export const BansPage: FC<{ page: PageContext; bans: BanView[] }> = ({ page, ban
             </td>
           </tr>
         ))}
-      </tbody>
-    </table>
+    </Table>
   </Layout>
 );
 
 export const AuditPage: FC<{ page: PageContext; entries: AuditEntryView[]; nextUrl: string | null; global?: boolean }> = ({ page, entries, nextUrl, global }) => (
   <Layout page={page} title="Audit log">
     <h1>Audit log{global ? ' (all sites and accounts)' : ''}</h1>
-    <table class="audit">
-      <thead>
-        <tr>
-          <th>When (UTC)</th>
-          <th>Who</th>
-          <th>What</th>
-          <th>On</th>
-          <th>From → to</th>
-          <th>Reason</th>
-        </tr>
-      </thead>
-      <tbody>
+    <Table class="audit" head={['When (UTC)', 'Who', 'What', 'On', 'From → to', 'Reason']}>
         {entries.map((e) => (
           <tr>
             <td>{e.at.slice(0, 19).replace('T', ' ')}</td>
@@ -467,8 +458,7 @@ export const AuditPage: FC<{ page: PageContext; entries: AuditEntryView[]; nextU
             <td>{e.reason ?? ''}</td>
           </tr>
         ))}
-      </tbody>
-    </table>
+    </Table>
     {nextUrl ? (
       <p>
         <a href={nextUrl} rel="next">
@@ -553,17 +543,7 @@ export const SettingsPage: FC<{ page: PageContext; settings: SiteSettings; edita
 export const ModeratorsPage: FC<{ page: PageContext; accounts: AccountView[]; allSites: { slug: string; name: string }[] }> = ({ page, accounts, allSites }) => (
   <Layout page={page} title="Moderators">
     <h1>Moderator accounts</h1>
-    <table>
-      <thead>
-        <tr>
-          <th>Email</th>
-          <th>Name</th>
-          <th>Role</th>
-          <th>Sites</th>
-          <th></th>
-        </tr>
-      </thead>
-      <tbody>
+    <Table head={['Email', 'Name', 'Role', 'Sites', '']}>
         {accounts.map((a) => (
           <tr class={a.disabled ? 'expired' : ''}>
             <td>{a.email}</td>
@@ -588,8 +568,7 @@ export const ModeratorsPage: FC<{ page: PageContext; accounts: AccountView[]; al
             </td>
           </tr>
         ))}
-      </tbody>
-    </table>
+    </Table>
     <h2>New account</h2>
     <form method="post" action="/admin/moderators" class="settings">
       <Csrf page={page} />

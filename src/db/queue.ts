@@ -49,6 +49,15 @@ function filtered<Q extends QueueQuery>(q: Q, f: QueueFilters): Q {
   return out;
 }
 
+/** A comment with what a moderator needs to know of its thread. */
+function selectQueueRows(db: Db) {
+  return db
+    .selectFrom('comments as c')
+    .innerJoin('threads as t', 't.id', 'c.thread_id')
+    .selectAll('c')
+    .select(['t.key as thread_key', 't.title as thread_title', 't.url as thread_url', 't.closed as thread_closed']);
+}
+
 /** One page of a queue by keyset on (created_at, id); one row more than asked tells whether more exist. */
 export async function listQueue(
   db: Db,
@@ -59,12 +68,7 @@ export async function listQueue(
   limit: number,
   after: QueueCursor | null,
 ): Promise<QueueRow[]> {
-  let q = db
-    .selectFrom('comments as c')
-    .innerJoin('threads as t', 't.id', 'c.thread_id')
-    .selectAll('c')
-    .select(['t.key as thread_key', 't.title as thread_title', 't.url as thread_url', 't.closed as thread_closed'])
-    .where('c.site_id', '=', siteId);
+  let q = selectQueueRows(db).where('c.site_id', '=', siteId);
   q = filtered(inQueue(q, queue), filters);
   if (sort === 'oldest') {
     if (after) q = q.where(sql<boolean>`(c.created_at, c.id) > (${after.createdAt}, ${after.id}::bigint)`);
@@ -95,22 +99,14 @@ export async function countQueues(db: Db, siteId: string, filters: QueueFilters 
 }
 
 export async function findQueueRow(db: Db, id: string): Promise<QueueRow | undefined> {
-  return db
-    .selectFrom('comments as c')
-    .innerJoin('threads as t', 't.id', 'c.thread_id')
-    .selectAll('c')
-    .select(['t.key as thread_key', 't.title as thread_title', 't.url as thread_url', 't.closed as thread_closed'])
+  return selectQueueRows(db)
     .where('c.id', '=', id)
     .executeTakeFirst() as Promise<QueueRow | undefined>;
 }
 
 /** Every comment of a thread whatever its status, oldest first: the moderator's thread view. */
 export async function listThreadForModeration(db: Db, threadId: string, limit: number): Promise<QueueRow[]> {
-  return db
-    .selectFrom('comments as c')
-    .innerJoin('threads as t', 't.id', 'c.thread_id')
-    .selectAll('c')
-    .select(['t.key as thread_key', 't.title as thread_title', 't.url as thread_url', 't.closed as thread_closed'])
+  return selectQueueRows(db)
     .where('c.thread_id', '=', threadId)
     .orderBy('c.created_at')
     .orderBy('c.id')

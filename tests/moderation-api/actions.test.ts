@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../src/services/liveEvents.js';
 import { backends } from '../support/db.js';
 import { commentPayload, createSite, postJson, type TestContext } from '../support/app.js';
-import { call, createModerationContext, createModerator, login, publicBodies, seedComment, type Session, type TestModerator } from './support.js';
+import { call, createModerator, login, publicBodies, seedComment, type Session, type TestModerator, withAdminSession } from './support.js';
 
 describe.each(backends)('moderator actions on %s', (backend) => {
-  let ctx: TestContext;
-  let admin: Session;
-  let adminAccount: TestModerator;
-  beforeAll(async () => {
-    ctx = await createModerationContext(backend);
-    adminAccount = await createModerator(ctx, { role: 'admin' });
-    admin = await login(ctx, adminAccount);
-  });
-  afterAll(async () => ctx?.close());
+  const setup = withAdminSession(backend);
+  let ctx: TestContext, admin: Session, adminAccount: TestModerator;
+  beforeAll(() => ({ ctx, admin, adminAccount } = setup));
 
   const act = (id: string, action: string, reason?: string) => call(ctx, admin, 'POST', `/api/v1/moderation/comments/${id}/${action}`, reason ? { reason } : {});
 

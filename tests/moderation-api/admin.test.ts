@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { databaseLookups } from '../../src/db/moderationLookups.js';
 import { backends } from '../support/db.js';
 import { createSite, type TestContext } from '../support/app.js';
-import { call, createModerationContext, createModerator, login, publicBodies, seedComment, testPassword, type Session, type TestModerator } from './support.js';
+import { call, createModerationContext, createModerator, login, publicBodies, seedComment, testPassword, type Session, type TestModerator, withAdminSession } from './support.js';
 
 describe.each(backends)('bans, settings, accounts and the audit log on %s', (backend) => {
-  let ctx: TestContext;
-  let admin: Session;
-  let adminAccount: TestModerator;
-  beforeAll(async () => {
-    ctx = await createModerationContext(backend);
-    adminAccount = await createModerator(ctx, { role: 'admin' });
-    admin = await login(ctx, adminAccount);
-  });
-  afterAll(async () => ctx?.close());
+  const setup = withAdminSession(backend);
+  let ctx: TestContext, admin: Session, adminAccount: TestModerator;
+  beforeAll(() => ({ ctx, admin, adminAccount } = setup));
 
   it('bans an email and sends that author’s published and held comments on the site to rejected', async () => {
     const site = await createSite(ctx);

@@ -101,9 +101,7 @@ describe.each(backends)('moderator login and sessions on %s', (backend) => {
     const m = await createModerator(ctx);
     for (let i = 0; i < 5; i++) await postJson(ctx.app, '/api/v1/auth/login', { email: m.email, password: 'nope' });
     const { createApp } = await import('../../src/app.js');
-    const { mountModeration } = await import('./support.js');
     const second = { ...ctx, app: createApp(ctx.services) };
-    mountModeration(second);
     expect((await postJson(second.app, '/api/v1/auth/login', { email: m.email, password: testPassword })).status).toBe(429);
   });
 

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { applyCountChange, insertComment } from '../../src/db/comments.js';
 import { appendModerationEvent } from '../../src/db/moderationEvents.js';
@@ -7,34 +8,28 @@ import { upsertThread } from '../../src/db/threads.js';
 import type { ModerationRecord } from '../../src/moderation/types.js';
 import type { ModeratorRole } from '../../src/db/authSchema.js';
 import { insertModerator, setModeratorSites } from '../../src/db/moderators.js';
-import { authRoutes } from '../../src/routes/auth.js';
-import { createModerationRoutes } from '../../src/routes/moderation.js';
-import { reportRoutes } from '../../src/routes/reports.js';
-import type { ModerationDeps } from '../../src/services/moderationActions.js';
 import type { ServiceOptions } from '../../src/services/buildServices.js';
-import { createAdminRoutes } from '../../src/admin/routes.js';
 import { createTestContext, postJson, type TestContext } from '../support/app.js';
 import type { Backend } from '../support/db.js';
 
-/**
- * The real app with the moderation routes mounted where src/app.ts will mount them
- * (until it does): /api/v1/auth, /api/v1/moderation, /api/v1/comments/:id/reports, /admin.
- */
-export async function createModerationContext(backend: Backend, opts: ServiceOptions & { env?: Record<string, string>; deps?: ModerationDeps } = {}): Promise<TestContext> {
-  const ctx = await createTestContext(backend, { phases: [], ...opts });
-  mountModeration(ctx, opts.deps ?? {});
-  return ctx;
+/** The real app (moderation routes included) on a fresh database, with no moderation phases unless given. */
+export async function createModerationContext(backend: Backend, opts: ServiceOptions & { env?: Record<string, string> } = {}): Promise<TestContext> {
+  return createTestContext(backend, { phases: [], ...opts });
 }
 
-export function mountModeration(ctx: TestContext, deps: ModerationDeps = {}): void {
-  const app = ctx.app;
-  // Mounted only when the lead's src/app.ts has not already done it.
-  const mounted = app.routes.some((r) => r.path.startsWith('/api/v1/moderation'));
-  if (mounted) return;
-  app.route('/api/v1/auth', authRoutes);
-  app.route('/api/v1/moderation', createModerationRoutes(deps));
-  app.route('/api/v1', reportRoutes);
-  app.route('/admin', createAdminRoutes(deps));
+/**
+ * For a describe block: a moderation context and a logged-in admin, made before its tests
+ * and closed after. Read the fields inside tests (they are filled by then).
+ */
+export function withAdminSession(backend: Backend): { ctx: TestContext; admin: Session; adminAccount: TestModerator } {
+  const state = {} as { ctx: TestContext; admin: Session; adminAccount: TestModerator };
+  beforeAll(async () => {
+    state.ctx = await createModerationContext(backend);
+    state.adminAccount = await createModerator(state.ctx, { role: 'admin' });
+    state.admin = await login(state.ctx, state.adminAccount);
+  });
+  afterAll(async () => state.ctx?.close());
+  return state;
 }
 
 export const testPassword = 'correct horse battery staple';
