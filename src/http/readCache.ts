@@ -114,8 +114,9 @@ export function createReadCache(opts: ReadCacheOptions): ReadCache {
 
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (c.req.method !== 'GET') return next();
-    const url = new URL(c.req.url);
-    const key = url.pathname + url.search;
+    // Path and query as sent: the host is the same for every request this instance answers.
+    const href = c.req.url;
+    const key = href.slice(href.indexOf('/', href.indexOf('//') + 2));
     let entry = entries.get(key);
     if (fresh(entry)) {
       hits++;
@@ -126,7 +127,7 @@ export function createReadCache(opts: ReadCacheOptions): ReadCache {
       if (!flight) {
         leader = true;
         const startEpoch = epoch;
-        flight = compute(c, next, url.searchParams.getAll('thread'));
+        flight = compute(c, next, new URL(href).searchParams.getAll('thread'));
         inFlight.set(key, flight);
         try {
           const computed = await flight;
@@ -143,10 +144,15 @@ export function createReadCache(opts: ReadCacheOptions): ReadCache {
       }
       entry = shared;
     }
-    // Assigned, not returned: after next() the context is finalized and a returned Response would be ignored.
-    c.res = respond(c, entry, () => {
+    const res = respond(c, entry, () => {
       if (entries.get(key) === entry) bytes = bytes - entry.bytes + (entry.bytes = sizeOf(entry));
     });
+    // Assigned, not returned: after next() the context is finalized and a returned Response
+    // would be ignored. Cleared first because hono merges a new response into the one before
+    // by rebuilding it from its body stream, which costs more than the whole cached read;
+    // c.body() above already copied that response's headers (CORS, request id) into this one.
+    c.res = undefined;
+    c.res = res;
   };
 
   return {

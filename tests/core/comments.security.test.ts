@@ -36,8 +36,30 @@ describe.each(backends)('privacy and origin rules on %s', (backend) => {
       headers: { origin: 'https://www.altfilmguide.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://www.altfilmguide.com');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('Content-Type');
     const other = await ctx.app.request('/api/v1/counts?site=x&thread=a', { headers: { origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const otherPreflight = await ctx.app.request('/api/v1/comments', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    expect(otherPreflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('keeps CORS headers per request on cached reads: an allowed origin gets them, the next origin does not inherit them', async () => {
+    // The origin list is cached for 10 s: use one an earlier test has already made known.
+    const site = await createSite(ctx, { allowedOrigins: ['https://www.altfilmguide.com'] });
+    await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { thread: 'cors-cache' }));
+    const url = `/api/v1/comments?site=${site.slug}&thread=cors-cache`;
+    const allowed = await ctx.app.request(url, { headers: { origin: 'https://www.altfilmguide.com', 'accept-encoding': 'gzip' } });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://www.altfilmguide.com');
+    expect(allowed.headers.get('access-control-expose-headers')).toContain('ETag');
+    expect(allowed.headers.get('vary')).toMatch(/Origin/);
+    const evil = await ctx.app.request(url, { headers: { origin: 'https://evil.example', 'accept-encoding': 'gzip' } });
+    expect(evil.status).toBe(200);
+    expect(evil.headers.get('etag')).toBe(allowed.headers.get('etag'));
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    expect(evil.headers.get('vary')).toMatch(/Origin/);
   });
 
   it('refuses a browser post from an origin the site does not allow', async () => {
