@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
-import { applyCountChange, findComment, insertComment } from '../db/comments.js';
-import { insertFormConsent } from '../db/consentRecords.js';
-import { appendModerationEvent } from '../db/moderationEvents.js';
+import { findComment } from '../db/comments.js';
 import { bodyHash, databaseLookups } from '../db/moderationLookups.js';
 import type { CommentStatus, Site } from '../db/schema.js';
-import { findCurrentPolicy, findSiteBySlug } from '../db/sites.js';
-import { findThread, upsertThread } from '../db/threads.js';
+import { findSiteBySlug } from '../db/sites.js';
+import { findPostingContext, insertSubmission, ThreadClosedError } from '../db/submission.js';
+import { assertOriginAllowed } from '../http/siteOrigins.js';
 import { ApiError } from '../http/errors.js';
 import { runPipeline } from '../moderation/pipeline.js';
 import { resolveModerationSettings } from '../moderation/settings.js';
@@ -29,6 +28,8 @@ export interface PostCommentInput {
   ip: string | null;
   userAgent: string | null;
   referrer: string | null;
+  /** A browser post's Origin header and this server's own origin: checked against the site's allowed origins. */
+  origin?: { header: string | undefined; self: string };
 }
 
 export interface PostCommentResult {
@@ -62,8 +63,10 @@ export async function loadSite(services: Services, slug: string): Promise<Site> 
 export async function postComment(services: Services, input: PostCommentInput): Promise<PostCommentResult> {
   const { db, clock } = services;
   const now = clock();
-  const site = await loadSite(services, input.site);
-  const policy = await findCurrentPolicy(db, site);
+  const context = await findPostingContext(db, input.site, input.thread);
+  if (!context) throw new ApiError('unknown_site', `No site "${input.site}" is hosted here.`, 'site');
+  const { site, policy, thread: existingThread } = context;
+  if (input.origin) assertOriginAllowed(site, input.origin.header, input.origin.self);
   if (!policy) throw new ApiError('consent_required', 'This site has no comment policy yet, so comments cannot be accepted.', 'consent');
   if (input.consent.accepted !== true) {
     throw new ApiError('consent_required', 'Please accept the comment policy to post.', 'consent.accepted');
@@ -72,8 +75,7 @@ export async function postComment(services: Services, input: PostCommentInput): 
     throw new ApiError('policy_outdated', `The comment policy has changed (now version ${policy.version}). Please read it and accept it again.`, 'consent.policyVersion');
   }
 
-  const existingThread = await findThread(db, site.id, input.thread);
-  if (isThreadClosed(site, existingThread, now)) throw new ApiError('thread_closed', 'This thread is closed for new comments.', 'thread');
+  if (isThreadClosed(site, existingThread ?? undefined, now)) throw new ApiError('thread_closed', 'This thread is closed for new comments.', 'thread');
 
   const parent = input.parentId ? await findComment(db, input.parentId) : undefined;
   if (input.parentId) {
@@ -103,70 +105,52 @@ export async function postComment(services: Services, input: PostCommentInput): 
 
   const editToken = crypto.randomBytes(24).toString('base64url');
   const editableUntil = new Date(now.getTime() + site.edit_window_minutes * 60_000);
+  const deferred = deferredRecheckFromFlags(outcome.record.flags);
 
-  const row = await db.transaction().execute(async (trx) => {
-    const thread = await upsertThread(trx, site.id, input.thread, { url: input.url, title: input.title });
-    // Checked again inside the transaction: the thread may have been closed meanwhile.
-    if (isThreadClosed(site, thread, now)) throw new ApiError('thread_closed', 'This thread is closed for new comments.', 'thread');
-    const comment = await insertComment(trx, {
-      site_id: site.id,
-      thread_id: thread.id,
-      parent_id: parent?.id ?? null,
-      root_id: parent ? (parent.root_id ?? parent.id) : null,
-      depth: parent ? parent.depth + 1 : 0,
-      author_name: outcome.authorName,
-      author_email: input.author.email,
-      author_website: outcome.website,
-      author_avatar: avatarSeed(services.secrets.avatar, site.id, input.author.email),
-      body: outcome.body,
-      body_hash: bodyHash(outcome.body),
-      status,
-      ip: input.ip,
-      user_agent: input.userAgent,
-      referrer: input.referrer,
-      moderation: JSON.stringify(outcome.record),
-      edit_token_hash: hashToken(editToken),
-      external_id: null,
-      created_at: now,
-      edited_at: null,
-      status_changed_at: now,
+  let row;
+  try {
+    row = await insertSubmission(db, {
+      comment: {
+        site_id: site.id,
+        parent_id: parent?.id ?? null,
+        root_id: parent ? (parent.root_id ?? parent.id) : null,
+        depth: parent ? parent.depth + 1 : 0,
+        author_name: outcome.authorName,
+        author_email: input.author.email,
+        author_website: outcome.website,
+        author_avatar: avatarSeed(services.secrets.avatar, site.id, input.author.email),
+        body: outcome.body,
+        body_hash: bodyHash(outcome.body),
+        status,
+        ip: input.ip,
+        user_agent: input.userAgent,
+        referrer: input.referrer,
+        moderation: JSON.stringify(outcome.record),
+        edit_token_hash: hashToken(editToken),
+        external_id: null,
+        created_at: now,
+        edited_at: null,
+        status_changed_at: now,
+      },
+      // Checked again as it is written: the thread may have been closed meanwhile.
+      thread: {
+        key: input.thread,
+        url: input.url,
+        title: input.title,
+        closedIfCreatedBefore: site.auto_close_days !== null ? new Date(now.getTime() - site.auto_close_days * 86_400_000) : null,
+      },
+      consent: { policyVersion: policy.version, policyHash: policy.hash, consentText: policy.consent_text },
+      event: { actor: `pipeline:${outcome.record.decidedBy}`, reason: outcome.record.reason },
+      akismetRecheck: deferred ? { params: JSON.stringify(deferred.params), deferredAt: deferred.deferredAt, nextAt: deferred.nextAt } : null,
     });
-    await insertFormConsent(trx, {
-      siteId: site.id,
-      commentId: comment.id,
-      policyVersion: policy.version,
-      policyHash: policy.hash,
-      consentText: policy.consent_text,
-      email: input.author.email,
-      ip: input.ip,
-      userAgent: input.userAgent,
-      at: now,
-    });
-    const eventId = await appendModerationEvent(trx, {
-      siteId: site.id,
-      commentId: comment.id,
-      actor: `pipeline:${outcome.record.decidedBy}`,
-      action: 'submitted',
-      from: null,
-      to: status,
-      reason: outcome.record.reason,
-      at: now,
-    });
-    await applyCountChange(trx, comment, null, status);
-    // Held because Akismet did not answer: queue it for a background recheck.
-    const deferred = deferredRecheckFromFlags(outcome.record.flags);
-    if (deferred) {
-      await trx
-        .insertInto('akismet_rechecks')
-        .values({ comment_id: comment.id, params: JSON.stringify(deferred.params), deferred_at: deferred.deferredAt, attempts: 0, next_at: deferred.nextAt })
-        .execute();
-    }
-    return { ...comment, eventId };
-  });
+  } catch (e) {
+    if (e instanceof ThreadClosedError) throw new ApiError('thread_closed', 'This thread is closed for new comments.', 'thread');
+    throw e;
+  }
 
   const comment = toPublicComment(row);
   if (status === 'published') {
-    services.live.publish({ id: row.eventId, type: 'comment.published', siteId: site.id, threadKey: input.thread, commentId: row.id, comment });
+    services.live.publish({ id: row.event_id, type: 'comment.published', siteId: site.id, threadKey: input.thread, commentId: row.id, comment });
   }
   return { status: status === 'published' ? 'published' : 'pending', comment, editToken, editableUntil };
 }

@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertSubmission, ThreadClosedError, type NewSubmission } from '../../src/db/submission.js';
+import { backends } from '../support/db.js';
+import { createSite, createTestContext, type TestContext } from '../support/app.js';
+
+// The one-statement write behind POST /comments: what it must do atomically.
+describe.each(backends)('writing a submission in one statement on %s', (backend) => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext(backend, { phases: [] });
+  });
+  afterAll(async () => ctx?.close());
+
+  const now = new Date('2026-11-28T12:00:00.000Z');
+  const submission = (siteId: string, thread: string, over: Partial<NewSubmission['comment']> = {}, closedIfCreatedBefore: Date | null = null): NewSubmission => ({
+    comment: {
+      site_id: siteId,
+      parent_id: null,
+      root_id: null,
+      depth: 0,
+      author_name: 'Sondra',
+      author_email: 'sondra@example.com',
+      author_website: null,
+      author_avatar: 'abc',
+      body: 'Where can I find this film?',
+      body_hash: 'h',
+      status: 'published',
+      ip: '203.0.113.9',
+      user_agent: 'UA',
+      referrer: null,
+      moderation: JSON.stringify({ decision: 'publish' }),
+      edit_token_hash: 'x',
+      external_id: null,
+      created_at: now,
+      edited_at: null,
+      status_changed_at: now,
+      ...over,
+    },
+    thread: { key: thread, url: 'https://example.com/a', title: 'A', closedIfCreatedBefore },
+    consent: { policyVersion: 1, policyHash: 'ph', consentText: 'I agree' },
+    event: { actor: 'pipeline:test', reason: null },
+    akismetRecheck: null,
+  });
+
+  const rowsOf = async (siteId: string) => {
+    const db = ctx.handle.db;
+    const comments = await db.selectFrom('comments').select(['id', 'status', 'reply_count', 'thread_id']).where('site_id', '=', siteId).orderBy('id').execute();
+    const consents = await db.selectFrom('consent_records').select(['comment_id', 'basis', 'email_hash', 'policy_version']).where('site_id', '=', siteId).execute();
+    const events = await db.selectFrom('moderation_events').select(['comment_id', 'action', 'to_status']).where('site_id', '=', siteId).execute();
+    const threads = await db.selectFrom('threads').select(['key', 'comment_count', 'last_comment_at', 'closed']).where('site_id', '=', siteId).orderBy('key').execute();
+    return { comments, consents, events, threads };
+  };
+
+  it('creates the thread, the comment, its consent record and event, and counts a published reply on its parent', async () => {
+    const site = await createSite(ctx);
+    const top = await insertSubmission(ctx.handle.db, submission(site.id, 'new-thread'));
+    expect(top.event_id).toMatch(/^\d+$/);
+    const reply = await insertSubmission(ctx.handle.db, submission(site.id, 'new-thread', { parent_id: top.id, root_id: top.id, depth: 1 }));
+    await insertSubmission(ctx.handle.db, submission(site.id, 'new-thread', { status: 'pending', parent_id: top.id, root_id: top.id, depth: 1 }));
+    const r = await rowsOf(site.id);
+    expect(r.comments.map((c) => [c.status, c.reply_count])).toEqual([['published', 1], ['published', 0], ['pending', 0]]);
+    expect(r.consents).toHaveLength(3);
+    expect(r.consents.every((c) => c.basis === 'form' && c.policy_version === 1 && /^[0-9a-f]{64}$/.test(c.email_hash ?? ''))).toBe(true);
+    expect(r.events.map((e) => e.comment_id).sort()).toEqual(r.comments.map((c) => c.id).sort());
+    expect(r.threads).toHaveLength(1);
+    expect(r.threads[0]!.comment_count).toBe(2);
+    expect(r.threads[0]!.last_comment_at?.toISOString()).toBe(now.toISOString());
+    expect(reply.thread_id).toBe(top.thread_id);
+  });
+
+  it('writes nothing at all into a thread closed meanwhile, or past the auto-close age', async () => {
+    const site = await createSite(ctx);
+    await insertSubmission(ctx.handle.db, submission(site.id, 'closing'));
+    await sql`update threads set closed = true where key = 'closing' and site_id = ${site.id}`.execute(ctx.handle.db);
+    const before = await rowsOf(site.id);
+    await expect(insertSubmission(ctx.handle.db, submission(site.id, 'closing'))).rejects.toBeInstanceOf(ThreadClosedError);
+
+    await insertSubmission(ctx.handle.db, submission(site.id, 'old'));
+    await sql`update threads set created_at = ${new Date(now.getTime() - 40 * 86_400_000)} where key = 'old' and site_id = ${site.id}`.execute(ctx.handle.db);
+    const aged = await rowsOf(site.id);
+    await expect(insertSubmission(ctx.handle.db, submission(site.id, 'old', {}, new Date(now.getTime() - 30 * 86_400_000)))).rejects.toBeInstanceOf(ThreadClosedError);
+    expect(await rowsOf(site.id)).toEqual(aged);
+    expect(aged.comments.length).toBe(before.comments.length + 1);
+    expect(aged.threads.find((t) => t.key === 'closing')).toMatchObject({ comment_count: 1, closed: true });
+  });
+
+  it('queues an Akismet recheck with the comment when asked', async () => {
+    const site = await createSite(ctx);
+    const held = await insertSubmission(ctx.handle.db, {
+      ...submission(site.id, 'deferred', { status: 'pending' }),
+      akismetRecheck: { params: JSON.stringify({ comment_content: 'x' }), deferredAt: now, nextAt: new Date(now.getTime() + 60_000) },
+    });
+    const rechecks = await ctx.handle.db.selectFrom('akismet_rechecks').selectAll().where('comment_id', '=', held.id).execute();
+    expect(rechecks).toHaveLength(1);
+    expect(rechecks[0]!.attempts).toBe(0);
+    expect((await rowsOf(site.id)).threads[0]!.comment_count).toBe(0);
+  });
+});
