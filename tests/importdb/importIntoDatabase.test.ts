@@ -94,4 +94,45 @@ describe.each(backends)('importing exports into a site on %s', (backend) => {
     expect(await shape(target.id)).toEqual(await shape(source.id));
     expect((await run(target.id, readParleyExport(file), 'parley')).imported).toBe(0);
   });
+
+  // Every comment's place in its tree and its count of published replies, by external id.
+  const tree = async (siteId: string) =>
+    (
+      await sql<{ ext: string; parent: string | null; root: string | null; depth: number; reply_count: number; actual: number }>`
+        select c.external_id as ext, p.external_id as parent, r.external_id as root, c.depth, c.reply_count,
+               (select count(*)::int from comments k where k.parent_id = c.id and k.status = 'published') as actual
+        from comments c left join comments p on p.id = c.parent_id left join comments r on r.id = c.root_id
+        where c.site_id = ${siteId} order by c.external_id`.execute(ctx.handle.db)
+    ).rows;
+
+  it('places replies and counts them the same whatever the batch size, and every count is true', async () => {
+    const small = await createSite(ctx);
+    const large = await createSite(ctx);
+    await importRecords(ctx.handle.db, { id: small.id }, readWordPress(wxr), { source: 'wordpress', avatarSecret: 'test', batchSize: 2 });
+    await importRecords(ctx.handle.db, { id: large.id }, readWordPress(wxr), { source: 'wordpress', avatarSecret: 'test', batchSize: 1000 });
+    const a = await tree(small.id);
+    expect(a).toEqual(await tree(large.id));
+    expect(a.filter((c) => c.parent !== null).length).toBe(10);
+    for (const c of a) expect(c.reply_count).toBe(c.actual);
+  });
+
+  it('finishes a run that stopped half way: the second run adds the rest, linked and counted as one run would', async () => {
+    const whole = await createSite(ctx);
+    const resumed = await createSite(ctx);
+    await run(whole.id, readWordPress(wxr), 'wordpress');
+    async function* firstOf(records: AsyncIterable<any>, n: number) {
+      let seen = 0;
+      for await (const r of records) {
+        if (r.type === 'comment' && ++seen > n) return;
+        yield r;
+      }
+    }
+    const first = await run(resumed.id, firstOf(readWordPress(wxr), 12), 'wordpress');
+    expect(first.imported).toBeGreaterThan(0);
+    expect(first.imported).toBeLessThan(29);
+    const rest = await run(resumed.id, readWordPress(wxr), 'wordpress');
+    expect(rest.imported + first.imported).toBe(29);
+    expect(rest.alreadyPresent).toBe(first.imported);
+    expect(await tree(resumed.id)).toEqual(await tree(whole.id));
+  });
 });
