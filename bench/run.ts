@@ -2,7 +2,7 @@
 // real server on each, drives it with autocannon from a separate process and prints what issue 7 asks.
 //
 //   npx tsx bench/run.ts [--connections 20] [--duration 10] [--warmup 3] [--only small|large]
-//                        [--encoding gzip|identity] [--no-explain]
+//                        [--encoding gzip|identity] [--no-explain] [--scenarios first,deep,counts,post]
 //
 // Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432), the server holding
 // the bench databases parley_bench_small and parley_bench (kept between runs; what a run posts is
@@ -29,6 +29,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     encoding: { type: 'string', default: 'gzip' },
     'no-explain': { type: 'boolean', default: false },
+    scenarios: { type: 'string' },
   },
 });
 const CONNECTIONS = Number(args.connections);
@@ -39,12 +40,18 @@ const WARMUP = Number(args.warmup);
 const READ_HEADERS: Record<string, string> = args.encoding === 'identity' ? {} : { 'accept-encoding': 'gzip, deflate, br' };
 
 type ScenarioId = 'first' | 'deep' | 'counts' | 'post';
-const SCENARIOS: Array<{ id: ScenarioId; label: string }> = [
+const ALL_SCENARIOS: Array<{ id: ScenarioId; label: string }> = [
   { id: 'first', label: 'a. first page of hot thread' },
   { id: 'deep', label: 'b. page 100 of hot thread' },
   { id: 'counts', label: 'c. counts for 50 threads' },
   { id: 'post', label: 'd. post a comment' },
 ];
+// --scenarios post (or first,counts, ...): run only these, e.g. to measure posting alone.
+const wanted = args.scenarios?.split(',').map((s) => s.trim()).filter(Boolean);
+for (const w of wanted ?? []) {
+  if (!ALL_SCENARIOS.some((s) => s.id === w)) throw new Error(`--scenarios: unknown scenario "${w}" (first, deep, counts, post)`);
+}
+const SCENARIOS = wanted ? ALL_SCENARIOS.filter((s) => wanted.includes(s.id)) : ALL_SCENARIOS;
 
 interface Measured extends LoadResult {
   peakMiB: number;

@@ -1,41 +1,80 @@
 import { sql, type Kysely } from 'kysely';
 import { emailHash } from './consentRecords.js';
+import { lookupAnswers, lookupSelections, type LookupQuestions, type PrefetchedAnswers } from './moderationLookups.js';
+import { publicColumns, type PublicCommentRow } from './comments.js';
 import type { Comment, Database, NewComment, PolicyVersion, Site, Thread } from './schema.js';
 
 /**
  * Everything posting needs to know before the pipeline runs, in one round trip: the site,
- * its current policy and the thread (if it exists yet). Round trips are what a post costs
- * most here (each is a system call on both ends), more than any of these lookups.
+ * its current policy, the thread (if it exists yet), the parent of a reply and the moderation
+ * lookups (rate-limit counts, duplicates, bans: see lookupSelections). Round trips are what a
+ * post costs most here (each is a system call and a wake-up on both ends, and a statement to
+ * parse and plan), more than any of these lookups.
  */
 export interface PostingContext {
   site: Site;
   policy: Pick<PolicyVersion, 'version' | 'hash' | 'consent_text'> | null;
   thread: Pick<Thread, 'id' | 'url' | 'closed' | 'created_at'> | null;
+  /** The comment replied to, when asked for and it exists. */
+  parent: Pick<Comment, 'id' | 'thread_id' | 'status' | 'root_id' | 'depth'> | null;
+  /** The lookups read ahead (empty when none were asked). */
+  answers: PrefetchedAnswers;
 }
 
-export async function findPostingContext(db: Kysely<Database>, slug: string, threadKey: string): Promise<PostingContext | undefined> {
-  const row = await db
-    .selectFrom('sites as s')
-    .leftJoin('policy_versions as p', (join) => join.onRef('p.site_id', '=', 's.id').onRef('p.version', '=', 's.current_policy_version'))
-    .leftJoin('threads as t', (join) => join.onRef('t.site_id', '=', 's.id').on('t.key', '=', threadKey))
-    .selectAll('s')
-    .select([
-      'p.version as policy_version',
-      'p.hash as policy_hash',
-      'p.consent_text as policy_consent_text',
-      't.id as thread_id',
-      't.url as thread_url',
-      't.closed as thread_closed',
-      't.created_at as thread_created_at',
-    ])
-    .where('s.slug', '=', slug)
-    .executeTakeFirst();
+const MAX_BIGINT = 9223372036854775807n;
+
+type ContextRow = Site & {
+  ctx_policy_version: number | null;
+  ctx_policy_hash: string | null;
+  ctx_policy_consent_text: string | null;
+  ctx_thread_id: string | null;
+  ctx_thread_url: string | null;
+  ctx_thread_closed: boolean | null;
+  ctx_thread_created_at: Date | null;
+  /** Present only when a parent was asked for. */
+  ctx_parent_id?: string | null;
+  ctx_parent_thread_id?: string | null;
+  ctx_parent_status?: Comment['status'] | null;
+  ctx_parent_root_id?: string | null;
+  ctx_parent_depth?: number | null;
+} & Record<`lk_${string}`, unknown>;
+
+export async function findPostingContext(
+  db: Kysely<Database>,
+  slug: string,
+  threadKey: string,
+  ask: { parentId?: string | null; lookups?: LookupQuestions | null } = {},
+): Promise<PostingContext | undefined> {
+  // An id past bigint's range names no comment (and would fail the cast).
+  const parentId = ask.parentId && /^\d{1,19}$/.test(ask.parentId) && BigInt(ask.parentId) <= MAX_BIGINT ? ask.parentId : null;
+  const lookups = ask.lookups ? lookupSelections(sql`s.id`, ask.lookups) : [];
+  const result = await sql<ContextRow>`
+    select s.*,
+      p.version as ctx_policy_version, p.hash as ctx_policy_hash, p.consent_text as ctx_policy_consent_text,
+      t.id as ctx_thread_id, t.url as ctx_thread_url, t.closed as ctx_thread_closed, t.created_at as ctx_thread_created_at
+      ${parentId ? sql`, pc.id as ctx_parent_id, pc.thread_id as ctx_parent_thread_id, pc.status as ctx_parent_status, pc.root_id as ctx_parent_root_id, pc.depth as ctx_parent_depth` : sql``}
+      ${lookups.length ? sql`, ${sql.join(lookups)}` : sql``}
+    from sites s
+    left join policy_versions p on p.site_id = s.id and p.version = s.current_policy_version
+    left join threads t on t.site_id = s.id and t.key = ${threadKey}
+    ${parentId ? sql`left join comments pc on pc.id = ${parentId}` : sql``}
+    where s.slug = ${slug}`.execute(db);
+  const row = result.rows[0];
   if (!row) return undefined;
-  const { policy_version, policy_hash, policy_consent_text, thread_id, thread_url, thread_closed, thread_created_at, ...site } = row;
+  const site: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) if (!k.startsWith('ctx_') && !k.startsWith('lk_')) site[k] = v;
   return {
-    site,
-    policy: policy_version !== null && policy_hash !== null && policy_consent_text !== null ? { version: policy_version, hash: policy_hash, consent_text: policy_consent_text } : null,
-    thread: thread_id !== null && thread_closed !== null && thread_created_at !== null ? { id: thread_id, url: thread_url, closed: thread_closed, created_at: thread_created_at } : null,
+    site: site as unknown as Site,
+    policy: row.ctx_policy_version !== null && row.ctx_policy_hash !== null && row.ctx_policy_consent_text !== null
+      ? { version: row.ctx_policy_version, hash: row.ctx_policy_hash, consent_text: row.ctx_policy_consent_text }
+      : null,
+    thread: row.ctx_thread_id !== null && row.ctx_thread_closed !== null && row.ctx_thread_created_at !== null
+      ? { id: row.ctx_thread_id, url: row.ctx_thread_url, closed: row.ctx_thread_closed, created_at: row.ctx_thread_created_at }
+      : null,
+    parent: row.ctx_parent_id != null && row.ctx_parent_thread_id != null && row.ctx_parent_status != null && row.ctx_parent_depth != null
+      ? { id: row.ctx_parent_id, thread_id: row.ctx_parent_thread_id, status: row.ctx_parent_status, root_id: row.ctx_parent_root_id ?? null, depth: row.ctx_parent_depth }
+      : null,
+    answers: ask.lookups ? lookupAnswers(row as Record<string, unknown>, ask.lookups) : {},
   };
 }
 
@@ -57,6 +96,9 @@ export interface NewSubmission {
 
 export class ThreadClosedError extends Error {}
 
+/** What the answer needs (the public shape), not the whole row: its moderation record, email and IP stay in the database. */
+const RETURNED = sql.join([...publicColumns, 'thread_id'].map((k) => sql.ref(k)));
+
 /**
  * A new comment, its consent record, its first moderation event and the counts it changes,
  * in one statement (data-modifying CTEs): atomic without BEGIN/COMMIT, so one round trip
@@ -65,7 +107,9 @@ export class ThreadClosedError extends Error {}
  * meanwhile; the comment's thread_id is then null and the NOT NULL check aborts the whole
  * statement, which is reported as ThreadClosedError.
  */
-export async function insertSubmission(db: Kysely<Database>, s: NewSubmission): Promise<Comment & { event_id: string }> {
+export type SubmittedRow = PublicCommentRow & Pick<Comment, 'thread_id'> & { event_id: string };
+
+export async function insertSubmission(db: Kysely<Database>, s: NewSubmission): Promise<SubmittedRow> {
   const c = s.comment;
   const published = c.status === 'published';
   const columns = Object.keys(c) as (keyof typeof c)[];
@@ -73,7 +117,7 @@ export async function insertSubmission(db: Kysely<Database>, s: NewSubmission): 
   const notClosed = s.thread.closedIfCreatedBefore
     ? sql`not threads.closed and threads.created_at >= ${s.thread.closedIfCreatedBefore}`
     : sql`not threads.closed`;
-  const query = sql<Comment & { event_id: string }>`
+  const query = sql<SubmittedRow>`
     with t as (
       insert into threads (site_id, key, url, title, comment_count, last_comment_at)
       values (${c.site_id}, ${s.thread.key}, ${s.thread.url}, ${s.thread.title}, ${published ? 1 : 0}, ${published ? c.created_at : null})
@@ -88,7 +132,7 @@ export async function insertSubmission(db: Kysely<Database>, s: NewSubmission): 
     c as (
       insert into comments (thread_id, ${sql.join(columns.map((k) => sql.ref(k)))})
       values ((select id from t), ${sql.join(columns.map((k) => sql.val(c[k])))})
-      returning *
+      returning ${RETURNED}
     ),
     consent as (
       insert into consent_records (site_id, comment_id, basis, policy_version, policy_hash, consent_text, email, email_hash, ip, user_agent, created_at)
@@ -108,7 +152,7 @@ export async function insertSubmission(db: Kysely<Database>, s: NewSubmission): 
             values ((select id from c), ${s.akismetRecheck.params}, ${s.akismetRecheck.deferredAt}, 0, ${s.akismetRecheck.nextAt}))`
         : sql``
     }
-    select c.*, (select id from ev) as event_id from c`;
+    select ${RETURNED}, (select id from ev) as event_id from c`;
   try {
     const result = await query.execute(db);
     return result.rows[0]!;

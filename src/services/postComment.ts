@@ -1,14 +1,16 @@
 import crypto from 'node:crypto';
-import { findComment } from '../db/comments.js';
-import { bodyHash, databaseLookups } from '../db/moderationLookups.js';
-import type { CommentStatus, Site } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import { bodyHash, databaseLookups, type LookupQuestions, type PrefetchedAnswers } from '../db/moderationLookups.js';
+import type { CommentStatus, Database, Site } from '../db/schema.js';
 import { findSiteBySlug } from '../db/sites.js';
 import { findPostingContext, insertSubmission, ThreadClosedError } from '../db/submission.js';
 import { assertOriginAllowed } from '../http/siteOrigins.js';
 import { ApiError } from '../http/errors.js';
 import { runPipeline } from '../moderation/pipeline.js';
+import { RATE_WINDOW_MINUTES } from '../moderation/phases/behaviour.js';
+import { normaliseBody } from '../moderation/phases/normalise.js';
 import { resolveModerationSettings } from '../moderation/settings.js';
-import { ModerationRefusal, type Decision, type Submission } from '../moderation/types.js';
+import { ModerationRefusal, type Decision, type ModerationSettings, type Submission } from '../moderation/types.js';
 import type { Services } from './context.js';
 import { toPublicComment, type PublicComment } from './publicComment.js';
 import { isThreadClosed } from './threadRules.js';
@@ -56,16 +58,47 @@ export async function loadSite(services: Services, slug: string): Promise<Site> 
 }
 
 /**
+ * The moderation settings each site had when a post last read it, per database: only to
+ * choose which lookups to read ahead (the duplicate window, whether the author's history is
+ * needed). Never trusted: a phase asking something else is answered from the database.
+ */
+const settingsSeen = new WeakMap<Kysely<Database>, Map<string, Pick<ModerationSettings, 'mode'> & { duplicateWindowMinutes: number }>>();
+
+function lookupQuestions(db: Kysely<Database>, input: PostCommentInput, now: Date): LookupQuestions {
+  const seen = settingsSeen.get(db)?.get(input.site);
+  return {
+    ip: input.ip,
+    email: input.author.email,
+    now,
+    rateSince: new Date(now.getTime() - RATE_WINDOW_MINUTES * 60_000),
+    // What the normalise phase will make of it: the duplicate check reads the normalised body.
+    body: seen ? normaliseBody(input.body).text : null,
+    duplicateSince: seen ? new Date(now.getTime() - seen.duplicateWindowMinutes * 60_000) : null,
+    authorHistory: seen?.mode === 'first-time',
+  };
+}
+
+function rememberSettings(db: Kysely<Database>, slug: string, settings: ModerationSettings): void {
+  let bySlug = settingsSeen.get(db);
+  if (!bySlug) settingsSeen.set(db, (bySlug = new Map()));
+  bySlug.set(slug, { mode: settings.mode, duplicateWindowMinutes: settings.behaviour.duplicateWindowMinutes });
+}
+
+/**
  * A reader's new comment: hard rules first (site, consent, thread open, parent),
  * then the moderation pipeline outside any transaction (it may call Akismet),
- * then the comment, its consent record and its first moderation event in one transaction.
+ * then the comment, its consent record, its first moderation event and the counts in one
+ * statement. Three round trips in all: the context (site, policy, thread, parent and the
+ * pipeline's lookups), the write, and the live notice.
  */
 export async function postComment(services: Services, input: PostCommentInput): Promise<PostCommentResult> {
   const { db, clock } = services;
   const now = clock();
-  const context = await findPostingContext(db, input.site, input.thread);
+  const context = await findPostingContext(db, input.site, input.thread, { parentId: input.parentId, lookups: lookupQuestions(db, input, now) });
   if (!context) throw new ApiError('unknown_site', `No site "${input.site}" is hosted here.`, 'site');
-  const { site, policy, thread: existingThread } = context;
+  const { site, policy, thread: existingThread, parent } = context;
+  const settings = resolveModerationSettings(site.moderation);
+  rememberSettings(db, site.slug, settings);
   if (input.origin) assertOriginAllowed(site, input.origin.header, input.origin.self);
   if (!policy) throw new ApiError('consent_required', 'This site has no comment policy yet, so comments cannot be accepted.', 'consent');
   if (input.consent.accepted !== true) {
@@ -77,7 +110,6 @@ export async function postComment(services: Services, input: PostCommentInput): 
 
   if (isThreadClosed(site, existingThread ?? undefined, now)) throw new ApiError('thread_closed', 'This thread is closed for new comments.', 'thread');
 
-  const parent = input.parentId ? await findComment(db, input.parentId) : undefined;
   if (input.parentId) {
     if (!parent || !existingThread || parent.thread_id !== existingThread.id || parent.status !== 'published') {
       throw new ApiError('invalid_parent', 'The comment you are replying to is not in this thread.', 'parentId');
@@ -100,7 +132,7 @@ export async function postComment(services: Services, input: PostCommentInput): 
     formToken: input.formToken,
     receivedAt: now,
   };
-  const outcome = await runPipelineOrRefuse(services, site, submission);
+  const outcome = await runPipelineOrRefuse(services, site, submission, { settings, answers: context.answers });
   const status = statusFor[outcome.record.decision];
 
   const editToken = crypto.randomBytes(24).toString('base64url');
@@ -155,12 +187,17 @@ export async function postComment(services: Services, input: PostCommentInput): 
   return { status: status === 'published' ? 'published' : 'pending', comment, editToken, editableUntil };
 }
 
-export async function runPipelineOrRefuse(services: Services, site: Site, submission: Submission) {
+export async function runPipelineOrRefuse(
+  services: Services,
+  site: Site,
+  submission: Submission,
+  ahead: { settings?: ModerationSettings; answers?: PrefetchedAnswers } = {},
+) {
   try {
     return await runPipeline(services.phases, {
       submission,
-      settings: resolveModerationSettings(site.moderation),
-      lookups: databaseLookups(services.db, site.id, submission.author.email, services.clock),
+      settings: ahead.settings ?? resolveModerationSettings(site.moderation),
+      lookups: databaseLookups(services.db, site.id, submission.author.email, services.clock, ahead.answers),
       formSecret: services.secrets.formToken,
       now: submission.receivedAt,
     });

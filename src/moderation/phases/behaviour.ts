@@ -6,7 +6,8 @@ export { issueFormToken, verifyFormToken, type FormTokenCheck } from './formToke
 // How the comment was sent, not what it says: the cheapest and most reliable
 // bot signals, checked before any text analysis.
 
-const RATE_WINDOW_MINUTES = 10;
+/** Rate limits count posts in this window (posting reads these counts ahead with the site: see postComment.ts). */
+export const RATE_WINDOW_MINUTES = 10;
 // The lookups only count posts, they do not say when the oldest one leaves
 // the window, so we tell the client the worst case: the whole window.
 const RETRY_AFTER_SECONDS = RATE_WINDOW_MINUTES * 60;
