@@ -13,8 +13,12 @@ export const summary = 'Create an admin account: --email <address> [--password <
 const usage = `Usage: npm run cli -- create-admin --email you@example.com [--password '…'] [--name 'Your Name']
 Without --password, asks for it (hidden) when run in a terminal; PARLEY_ADMIN_PASSWORD also works.`;
 
-/** Reads a line without echoing it (the password never shows on screen or in shell history). */
-async function promptHidden(question: string): Promise<string> {
+/**
+ * Asks each question in turn without echoing the answers (a password never shows on screen or
+ * in shell history). One interface for all of them, read as a queue of lines: answers pasted
+ * or piped in one write arrive together, and a second interface would never see the second.
+ */
+async function promptHidden(questions: string[]): Promise<string[]> {
   let muted = false;
   const output = new Writable({
     write(chunk, _enc, done) {
@@ -23,12 +27,19 @@ async function promptHidden(question: string): Promise<string> {
     },
   });
   const rl = readline.createInterface({ input: process.stdin, output, terminal: true });
+  const lines = rl[Symbol.asyncIterator]();
+  const answers: string[] = [];
   try {
-    const answer = new Promise<string>((resolve) => rl.question(question, resolve));
-    muted = true;
-    const value = await answer;
-    process.stdout.write('\n');
-    return value;
+    for (const question of questions) {
+      process.stdout.write(question);
+      muted = true;
+      const next = await lines.next();
+      muted = false;
+      process.stdout.write('\n');
+      if (next.done) break;
+      answers.push(next.value);
+    }
+    return answers;
   } finally {
     rl.close();
   }
@@ -57,8 +68,12 @@ export async function run(args: string[]): Promise<number> {
       process.stderr.write(`No --password given and no terminal to ask in.\n${usage}\n`);
       return 2;
     }
-    password = await promptHidden('Password: ');
-    const again = await promptHidden('Password again: ');
+    const [first, again] = await promptHidden(['Password: ', 'Password again: ']);
+    if (first === undefined || again === undefined) {
+      process.stderr.write('No password given.\n');
+      return 2;
+    }
+    password = first;
     if (password !== again) {
       process.stderr.write('The passwords differ.\n');
       return 2;

@@ -1,10 +1,26 @@
+import { parseArgs } from 'node:util';
 import { runJobOnce } from '../jobs/scheduler.js';
 import { purgeExpiredData } from '../jobs/retention.js';
 import { openCliServices } from './context.js';
 
 export const summary = 'purge: apply every site\'s retention rules now (IPs, old spam and rejected comments) and report';
 
-export async function run(): Promise<number> {
+const usage = `Usage: npm run cli -- purge
+Applies every site's retention rules now, as the server's scheduled job does, and reports what it removed.`;
+
+export async function run(args: string[]): Promise<number> {
+  // Parsed even though purge takes no options: a typo or --help must never fall through to deleting data.
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n${usage}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
   const { services, close } = await openCliServices();
   try {
     const report = await runJobOnce(services, { name: 'retention', everyMs: 0, run: purgeExpiredData });
