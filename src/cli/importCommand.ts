@@ -30,7 +30,7 @@ export async function run(args: string[]): Promise<number> {
     const rate = report.seconds > 0 ? Math.round(report.imported / report.seconds) : report.imported;
     process.stdout.write(
       [
-        `Imported into ${site.slug}: ${report.imported} comments in ${report.threads} threads (${report.seconds.toFixed(1)} s, ${rate}/s; linking replies and recounting took ${report.linkSeconds.toFixed(1)} s).`,
+        `Imported into ${site.slug}: ${report.imported} comments in ${report.threads} threads (${report.seconds.toFixed(1)} s, ${rate}/s; linking replies and recounting took ${report.linkSeconds.toFixed(1)} s${report.linkedLate ? `, ${report.linkedLate} replies linked to parents found later in the file` : ''}).`,
         `Already present (not added again): ${report.alreadyPresent}.`,
         `Skipped: ${report.skipped}.`,
         ...Object.entries(report.skippedBy).map(([reason, s]) => `  ${s.count} × ${reason}${s.examples.length ? ` (e.g. ${s.examples.join(', ')})` : ''}`),

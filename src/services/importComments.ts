@@ -14,6 +14,8 @@ export interface ImportReport {
   seconds: number;
   /** Of which: linking replies and recounting at the end. */
   linkSeconds: number;
+  /** Replies written before their parent was (the parent later in the file, or missing): linked at the end. */
+  linkedLate: number;
 }
 
 export interface ImportOptions {
@@ -24,7 +26,7 @@ export interface ImportOptions {
   onProgress?: (p: { imported: number; skipped: number; threads: number }) => void;
 }
 
-/** Batches written at once, each on its own pooled connection. */
+/** Batches being written while the next is parsed, each on its own pooled connection. */
 const MAX_IN_FLIGHT = 2;
 
 interface Pending {
@@ -75,7 +77,7 @@ const PLACED_CAP = 20_000;
 export async function importRecords(db: Kysely<Database>, site: Pick<Site, 'id'>, records: AsyncIterable<ImportRecord>, opts: ImportOptions): Promise<ImportReport> {
   const started = Date.now();
   const batchSize = opts.batchSize ?? 1000;
-  const report: ImportReport = { threads: 0, imported: 0, alreadyPresent: 0, skipped: 0, skippedBy: {}, seconds: 0, linkSeconds: 0 };
+  const report: ImportReport = { threads: 0, imported: 0, alreadyPresent: 0, skipped: 0, skippedBy: {}, seconds: 0, linkSeconds: 0, linkedLate: 0 };
   const threadIds = new Map<string, string>();
   let batch: Pending[] = [];
   const inFlight: Promise<void>[] = [];
@@ -123,10 +125,47 @@ export async function importRecords(db: Kysely<Database>, site: Pick<Site, 'id'>
     }
   };
 
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const rows = batch;
-    batch = [];
+  // Our id of each comment whose batch is still being written → that write.
+  const uncommitted = new Map<string, Promise<unknown>>();
+  const writePart = async (part: BatchRow[], inThisBatch: Map<string, BatchRow>) => {
+    if (part.length === 0) return;
+    let written: number;
+    let linked = true;
+    try {
+      written = await insertBatch(db, site.id, part, avatarOf);
+    } catch (e) {
+      // A parent remembered here but not written (another import of the same site wrote its
+      // row meanwhile, or an id repeated): write these unlinked and let the end link them.
+      if ((e as { code?: string }).code !== '23503') throw e;
+      linked = false;
+      for (const v of part) {
+        v.parentId = null;
+        v.place = { id: v.place.id, root: null, depth: 0 };
+        v.replyCount = 0;
+      }
+      written = await insertBatch(db, site.id, part, avatarOf);
+    }
+    if (linked) {
+      for (const v of part) {
+        if (v.parentId !== null && v.r.c.status === 'published' && !inThisBatch.has(v.parentId)) lateReplies.set(v.parentId, (lateReplies.get(v.parentId) ?? 0) + 1);
+      }
+    }
+    report.imported += written;
+    report.alreadyPresent += part.length - written;
+    const links = part
+      .filter((v) => v.r.parentExternalId && v.parentId === null)
+      .map((v) => ({ site_id: site.id, external_id: v.r.externalId, parent_external_id: v.r.parentExternalId! }));
+    report.linkedLate += links.length;
+    if (links.length) await db.insertInto('import_links').values(links).onConflict((oc) => oc.columns(['site_id', 'external_id']).doNothing()).execute();
+  };
+
+  /**
+   * Writes a batch. Batches are placed (ids drawn, parents looked up, remembered) strictly in
+   * file order: each waits for the one before to be placed (`placedBefore`) and says when it is
+   * (`markPlaced`), so a reply finds a parent of the batch before it.
+   */
+  const flush = async (rows: Pending[], placedBefore: Promise<unknown>, markPlaced: () => void) => {
+    await placedBefore;
     // A second run, or one after a run that stopped half way: what is there already is
     // only remembered (its replies may be new), never written again.
     const unseen = rows.filter((r) => !placed.has(r.externalId));
@@ -143,7 +182,7 @@ export async function importRecords(db: Kysely<Database>, site: Pick<Site, 'id'>
       fresh.push(r);
     }
     report.alreadyPresent += rows.length - fresh.length;
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return markPlaced();
 
     // Ids drawn up front, so a reply in the same batch as its parent is written already linked,
     // with its root and depth: no second write of every reply at the end.
@@ -162,37 +201,57 @@ export async function importRecords(db: Kysely<Database>, site: Pick<Site, 'id'>
     // Published replies counted before their parents are written, so no parent row is
     // updated afterwards (each update of a comment rewrites its eleven index entries).
     // A parent written in an earlier batch gets its count added at the end.
-    const late: string[] = [];
     for (const row of values) {
       if (row.parentId === null || row.r.c.status !== 'published') continue;
       const parentRow = inThisBatch.get(row.parentId);
       if (parentRow) parentRow.replyCount++;
-      else late.push(row.parentId);
     }
-    let written: number;
-    let linked = true;
-    try {
-      written = await insertBatch(db, site.id, values, avatarOf);
-    } catch (e) {
-      // A parent remembered here but not written (its row was there under a race, or an id
-      // repeated): write the batch unlinked and let the end link it.
-      if ((e as { code?: string }).code !== '23503') throw e;
-      linked = false;
-      for (const v of values) {
-        v.parentId = null;
-        v.place = { id: v.place.id, root: null, depth: 0 };
-        v.replyCount = 0;
+    markPlaced();
+
+    // Replies to a batch still being written wait for it (its rows are not committed, and the
+    // foreign key cannot see them), with their own replies here; the rest go at once, so two
+    // batches are written side by side on the two connections.
+    const now: BatchRow[] = [];
+    const later: BatchRow[] = [];
+    const laterIds = new Set<string>();
+    const waitFor = new Set<Promise<unknown>>();
+    for (const v of values) {
+      const parentWrite = v.parentId ? uncommitted.get(v.parentId) : undefined;
+      if (parentWrite || (v.parentId && laterIds.has(v.parentId))) {
+        if (parentWrite) waitFor.add(parentWrite);
+        later.push(v);
+        laterIds.add(v.place.id);
+      } else {
+        now.push(v);
       }
-      written = await insertBatch(db, site.id, values, avatarOf);
     }
-    if (linked) for (const parentId of late) lateReplies.set(parentId, (lateReplies.get(parentId) ?? 0) + 1);
-    report.imported += written;
-    report.alreadyPresent += fresh.length - written;
-    const links = values
-      .filter((v) => v.r.parentExternalId && v.parentId === null)
-      .map((v) => ({ site_id: site.id, external_id: v.r.externalId, parent_external_id: v.r.parentExternalId! }));
-    if (links.length) await db.insertInto('import_links').values(links).onConflict((oc) => oc.columns(['site_id', 'external_id']).doNothing()).execute();
+    const writing = (async () => {
+      await writePart(now, inThisBatch);
+      if (later.length) {
+        await Promise.all(waitFor);
+        await writePart(later, inThisBatch);
+      }
+    })();
+    writing.catch(() => {}); // awaited below
+    for (const v of values) uncommitted.set(v.place.id, writing);
+    try {
+      await writing;
+    } finally {
+      for (const v of values) uncommitted.delete(v.place.id);
+    }
     opts.onProgress?.({ imported: report.imported, skipped: report.skipped, threads: report.threads });
+  };
+
+  let lastPlaced: Promise<unknown> = Promise.resolve();
+  const enqueue = (rows: Pending[]) => {
+    let markPlaced!: () => void;
+    const placedNow = new Promise<void>((resolve) => (markPlaced = resolve));
+    const done = flush(rows, lastPlaced, markPlaced);
+    lastPlaced = placedNow;
+    // Failed before it was placed: the next batch must not wait forever (the failure itself
+    // ends the import when this batch is awaited).
+    done.then(markPlaced, markPlaced);
+    return done;
   };
 
   for await (const record of records) {
@@ -218,18 +277,19 @@ export async function importRecords(db: Kysely<Database>, site: Pick<Site, 'id'>
       const parentExternalId = record.parentExternalId ? ext(record.threadExternalId, record.parentExternalId) : null;
       batch.push({ externalId, threadId, parentExternalId, c: record });
       if (batch.length >= batchSize) {
-        // Batches in flight while the next is parsed: the database and the XML parser work at once.
+        // The database writes while the XML parser reads on; each batch waits for the one before.
         if (inFlight.length >= MAX_IN_FLIGHT) await inFlight.shift();
-        const p = flush();
+        const p = enqueue(batch);
+        batch = [];
         p.catch(() => {}); // awaited (and rethrown) below
         inFlight.push(p);
       }
     }
   }
   for (const p of inFlight) await p;
-  await flush();
+  await enqueue(batch);
   const linking = Date.now();
-  await resolveLinksAndCounts(db, site.id, lateReplies);
+  await resolveLinksAndCounts(db, site.id, lateReplies, [...new Set(threadIds.values())]);
   report.linkSeconds = (Date.now() - linking) / 1000;
   report.seconds = (Date.now() - started) / 1000;
   return report;
@@ -278,9 +338,11 @@ async function insertBatch(db: Kysely<Database>, siteId: string, values: BatchRo
 /**
  * Links the replies written before their parent was known (by external id), setting root
  * and depth in the threads they are in; adds the replies counted after their parent was
- * written and recounts the parents of linked replies; recounts thread totals. All set-based.
+ * written and recounts the parents of linked replies; recounts the totals of the threads the
+ * import named (not the whole site's: a site with a million comments and a small import would
+ * pay for all of them). All set-based.
  */
-async function resolveLinksAndCounts(db: Kysely<Database>, siteId: string, lateReplies: Map<string, number>): Promise<void> {
+async function resolveLinksAndCounts(db: Kysely<Database>, siteId: string, lateReplies: Map<string, number>, threadIds: string[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
     // Whose replies arrive only now: they are recounted in full below.
     const linkedParents = (
@@ -328,13 +390,16 @@ async function resolveLinksAndCounts(db: Kysely<Database>, siteId: string, lateR
     }
     if (linkedParents.length) {
       await sql`
-        update comments c set reply_count = (select count(*)::int from comments r where r.parent_id = c.id and r.status = 'published')
-        where c.id = any(${linkedParents}::bigint[])`.execute(trx);
+        update comments c set reply_count = coalesce(r.n, 0)
+        from unnest(${linkedParents}::bigint[]) as p(id)
+        left join (select parent_id, count(*)::int as n from comments
+                   where parent_id = any(${linkedParents}::bigint[]) and status = 'published' group by parent_id) r on r.parent_id = p.id
+        where c.id = p.id`.execute(trx);
     }
     await sql`
       update threads t set comment_count = coalesce(s.n, 0), last_comment_at = s.last
       from (select t2.id, count(c.id) filter (where c.status = 'published')::int as n, max(c.created_at) filter (where c.status = 'published') as last
-            from threads t2 left join comments c on c.thread_id = t2.id where t2.site_id = ${siteId} group by t2.id) s
+            from threads t2 left join comments c on c.thread_id = t2.id where t2.id = any(${threadIds}::bigint[]) group by t2.id) s
       where t.id = s.id`.execute(trx);
   });
 }
