@@ -92,6 +92,12 @@ export interface NewSubmission {
   event: { actor: string; reason: string | null };
   /** Held because Akismet did not answer: queue a recheck. */
   akismetRecheck: { params: string; deferredAt: Date; nextAt: Date } | null;
+  /**
+   * Live updates travel by NOTIFY on this database: a published comment's notice is sent by
+   * this statement (delivered at its commit, never for a write that failed), not by a
+   * statement of its own afterwards.
+   */
+  notify?: { channel: string } | null;
 }
 
 export class ThreadClosedError extends Error {}
@@ -152,7 +158,15 @@ export async function insertSubmission(db: Kysely<Database>, s: NewSubmission): 
             values ((select id from c), ${s.akismetRecheck.params}, ${s.akismetRecheck.deferredAt}, 0, ${s.akismetRecheck.nextAt}))`
         : sql``
     }
-    select ${RETURNED}, (select id from ev) as event_id from c`;
+    select ${RETURNED}, (select id from ev) as event_id
+      ${
+        published && s.notify
+          ? sql`, pg_notify(${s.notify.channel}, json_build_object(
+                'id', (select id from ev)::text, 'type', 'comment.published', 'siteId', ${c.site_id}::text,
+                'threadKey', ${s.thread.key}::text, 'commentId', c.id::text)::text) as notified`
+          : sql``
+      }
+    from c`;
   try {
     const result = await query.execute(db);
     return result.rows[0]!;

@@ -19,6 +19,11 @@ export type ThreadChange = Pick<LiveEvent, 'type' | 'siteId' | 'threadKey' | 'co
 /** Fan-out of thread changes to live readers (SSE) and to this instance's caches. */
 export interface LiveEvents {
   publish(event: LiveEvent): void;
+  /**
+   * Set when notices go through NOTIFY on the primary database (pgLiveEvents): a write may then
+   * send the notice of what it publishes in its own statement, and does not call publish().
+   */
+  notifyChannel?: string;
   subscribe(siteId: string, threadKey: string, listener: (e: LiveEvent) => void): () => void;
   /** Every change on every thread, from any instance. */
   onChange(listener: (change: ThreadChange) => void): () => void;

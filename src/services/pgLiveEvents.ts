@@ -74,6 +74,7 @@ export async function createPgLiveEvents(opts: { url: string; channel: string; d
       const notice: Notice = { id: e.id, type: e.type, siteId: e.siteId, threadKey: e.threadKey, commentId: e.commentId };
       sql`select pg_notify(${opts.channel}, ${JSON.stringify(notice)})`.execute(opts.db).catch((err) => opts.logger.warn('live event not sent', { err: String(err) }));
     },
+    notifyChannel: opts.channel,
     subscribe: local.subscribe,
     onChange: local.onChange,
     async close() {

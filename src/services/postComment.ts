@@ -174,6 +174,7 @@ export async function postComment(services: Services, input: PostCommentInput): 
       consent: { policyVersion: policy.version, policyHash: policy.hash, consentText: policy.consent_text },
       event: { actor: `pipeline:${outcome.record.decidedBy}`, reason: outcome.record.reason },
       akismetRecheck: deferred ? { params: JSON.stringify(deferred.params), deferredAt: deferred.deferredAt, nextAt: deferred.nextAt } : null,
+      notify: services.live.notifyChannel ? { channel: services.live.notifyChannel } : null,
     });
   } catch (e) {
     if (e instanceof ThreadClosedError) throw new ApiError('thread_closed', 'This thread is closed for new comments.', 'thread');
@@ -181,7 +182,7 @@ export async function postComment(services: Services, input: PostCommentInput): 
   }
 
   const comment = toPublicComment(row);
-  if (status === 'published') {
+  if (status === 'published' && !services.live.notifyChannel) {
     services.live.publish({ id: row.event_id, type: 'comment.published', siteId: site.id, threadKey: input.thread, commentId: row.id, comment });
   }
   return { status: status === 'published' ? 'published' : 'pending', comment, editToken, editableUntil };

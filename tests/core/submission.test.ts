@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertSubmission, ThreadClosedError, type NewSubmission } from '../../src/db/submission.js';
-import { backends } from '../support/db.js';
+import { backends, testDatabaseUrl } from '../support/db.js';
 import { createSite, createTestContext, type TestContext } from '../support/app.js';
 
 // The one-statement write behind POST /comments: what it must do atomically.
@@ -95,5 +96,32 @@ describe.each(backends)('writing a submission in one statement on %s', (backend)
     expect(rechecks).toHaveLength(1);
     expect(rechecks[0]!.attempts).toBe(0);
     expect((await rowsOf(site.id)).threads[0]!.comment_count).toBe(0);
+  });
+
+  // LISTEN needs a connection of its own, which the PostgreSQL backend gives; PGlite's runs in-process.
+  it.runIf(backend === 'postgres')('sends the live notice of a published comment with the write, and none for a held one or a refused write', async () => {
+    const channel = `parley_test_${process.pid}_${Date.now()}`;
+    const listener = new pg.Client({ connectionString: testDatabaseUrl });
+    await listener.connect();
+    const notices: unknown[] = [];
+    listener.on('notification', (m) => notices.push(JSON.parse(m.payload!)));
+    try {
+      await listener.query(`listen ${listener.escapeIdentifier(channel)}`);
+      const site = await createSite(ctx);
+      const notify = { channel };
+      const published = await insertSubmission(ctx.handle.db, { ...submission(site.id, 'live'), notify });
+      await insertSubmission(ctx.handle.db, { ...submission(site.id, 'live', { status: 'pending' }), notify });
+      await sql`update threads set closed = true where key = 'live' and site_id = ${site.id}`.execute(ctx.handle.db);
+      await expect(insertSubmission(ctx.handle.db, { ...submission(site.id, 'live'), notify })).rejects.toBeInstanceOf(ThreadClosedError);
+      // A marker after them: when it arrives, anything the writes sent has arrived before it.
+      await sql`select pg_notify(${channel}, '"end"')`.execute(ctx.handle.db);
+      await expect.poll(() => notices.at(-1), { timeout: 5000 }).toBe('end');
+      expect(notices).toEqual([
+        { id: published.event_id, type: 'comment.published', siteId: site.id, threadKey: 'live', commentId: published.id },
+        'end',
+      ]);
+    } finally {
+      await listener.end();
+    }
   });
 });
