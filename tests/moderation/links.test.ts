@@ -59,6 +59,20 @@ describe('finding links', () => {
   });
 });
 
+describe('finding links twice in the same text', () => {
+  it('answers the same again, and what one caller changes in its answer does not reach the next', () => {
+    const text = 'See murdev.com and https://example.org/x for more';
+    const first = findLinks(text);
+    expect(first.map((l) => l.host)).toEqual(['murdev.com', 'example.org']);
+    first[0]!.host = 'changed.example';
+    first.pop();
+    const second = findLinks(text);
+    expect(second.map((l) => l.host)).toEqual(['murdev.com', 'example.org']);
+    expect(findLinks('no links here at all')).toEqual([]);
+    expect(findLinks(text).map((l) => l.raw)).toEqual(['murdev.com', 'https://example.org/x']);
+  });
+});
+
 describe('links phase', () => {
   it('strips links by default and keeps the originals as evidence', async () => {
     const body = 'Kanopy has it: https://kanopy.example/refusenik and more at archive.org/details/x';

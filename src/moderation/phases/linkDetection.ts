@@ -154,12 +154,22 @@ function findPlainLinks(text: string, found: FoundLink[]): void {
  * their target is not found a second time as a plain URL; obfuscated ones
  * before linkify so "hxxp://x.ru" is one link rather than a stray "x.ru".
  */
+// The links phase and the spam signals both scan a comment without links in it (nothing to
+// strip leaves the text as it was), and the scan is the dearest part of either: the last answer
+// is kept, and each caller gets its own copy.
+let lastText: string | null = null;
+let lastFound: readonly FoundLink[] = [];
+
 export function findLinks(text: string): FoundLink[] {
+  if (text === lastText) return lastFound.map((link) => ({ ...link }));
   const found: FoundLink[] = [];
   findMarkupLinks(text, found);
   findObfuscatedLinks(text, found);
   findPlainLinks(text, found);
-  return found.sort((a, b) => a.start - b.start);
+  found.sort((a, b) => a.start - b.start);
+  lastText = text;
+  lastFound = found.map((link) => ({ ...link }));
+  return found;
 }
 
 /** Does the host belong to one of these domains (or their subdomains)? */
