@@ -99,7 +99,12 @@ export async function widgetIsStale(outdir: string = DEFAULT_WIDGET_OUTDIR): Pro
     if (!info) return true;
     oldestOutput = Math.min(oldestOutput, info.mtimeMs);
   }
-  const newestSource = Math.max(await newestMtime(WIDGET_SOURCE_DIR), (await stat(fileURLToPath(import.meta.url))).mtimeMs);
+  // src/shared holds what the widget and the server must agree on (the thread key rule).
+  const newestSource = Math.max(
+    await newestMtime(WIDGET_SOURCE_DIR),
+    await newestMtime(path.join(repoRoot, 'src', 'shared')),
+    (await stat(fileURLToPath(import.meta.url))).mtimeMs,
+  );
   return newestSource > oldestOutput;
 }
 

@@ -6,7 +6,7 @@ export type ImportStatus = 'published' | 'pending' | 'spam' | 'deleted';
 export type ImportKind = 'comment' | 'pingback' | 'trackback';
 
 export interface ImportThread {
-  /** The page's path (e.g. `/2008/refusenik-qa/`), or the exporter's own id when the page has no usable URL. */
+  /** The page's path (e.g. `/2008/refusenik-qa`: src/shared/threadKey.ts), or the exporter's own id when the page has no usable URL. */
   key: string;
   url: string | null;
   title: string | null;

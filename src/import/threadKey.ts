@@ -1,7 +1,6 @@
-// A thread's key is the page's path, the part of its URL that survives a change of
-// domain or protocol. The query string is noise (Disqus records the URL a thread was
-// first loaded with, `?utm_source=…` included) except where it is what names the page:
-// WordPress's plain permalinks (`/?p=4`) and scripts like `/index.php?id=7`.
+import { threadKeyFromLocation } from '../shared/threadKey.js';
+
+// An imported thread's key follows the widget's rule (src/shared/threadKey.ts).
 
 export function threadKeyFromUrl(raw: string | undefined): string | null {
   const text = raw?.trim() ?? '';
@@ -12,9 +11,7 @@ export function threadKeyFromUrl(raw: string | undefined): string | null {
   } catch {
     return null;
   }
-  const path = url.pathname;
-  const queryNamesPage = path === '/' || path.endsWith('.php');
-  return queryNamesPage ? path + url.search : path;
+  return threadKeyFromLocation(url.pathname, url.search);
 }
 
 /** An absolute http(s) URL as written, or null; relative links are useless once imported. */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { sql, type Kysely } from 'kysely';
 import { bodyHash } from '../db/moderationLookups.js';
 import type { CommentStatus, Database, Site } from '../db/schema.js';
@@ -321,7 +322,7 @@ async function insertBatch(db: Kysely<Database>, siteId: string, values: BatchRo
         ${column((v) => comment(v).author.website)}::text[],
         ${column((v) => (comment(v).author.email ? avatarOf(comment(v).author.email!) : null))}::text[],
         ${column((v) => comment(v).body)}::text[], ${column((v) => bodyHash(comment(v).body))}::text[], ${column((v) => comment(v).status as CommentStatus)}::text[],
-        ${column((v) => comment(v).ip)}::inet[], ${column((v) => comment(v).userAgent)}::text[], ${column((v) => v.r.externalId)}::text[],
+        ${column((v) => validIp(comment(v).ip))}::inet[], ${column((v) => comment(v).userAgent)}::text[], ${column((v) => v.r.externalId)}::text[],
         ${column((v) => comment(v).createdAt)}::timestamptz[]
       ) as r(id, thread_id, parent_id, root_id, depth, reply_count, author_name, author_email, author_website, author_avatar, body, body_hash, status, ip, user_agent, external_id, created_at)
       on conflict (site_id, external_id) where external_id is not null do nothing
@@ -333,6 +334,15 @@ async function insertBatch(db: Kysely<Database>, siteId: string, values: BatchRo
     from ins
     returning comment_id`.execute(db);
   return result.rows.length;
+}
+
+/**
+ * The address as PostgreSQL's inet takes it, or null: exports carry "unknown", "", proxies'
+ * lists ("1.2.3.4, 5.6.7.8") and worse, and one such value must not fail a batch of a thousand.
+ */
+function validIp(raw: string | null | undefined): string | null {
+  const ip = raw?.trim();
+  return ip && isIP(ip) !== 0 ? ip : null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { threadKeyFromLocation } from '../shared/threadKey.js';
 import type { SortOrder, Theme } from './types.js';
 
 /** Options as given by data-* attributes or by `Parley.render(element, options)`. */
@@ -36,8 +37,8 @@ export interface PageInfo {
  * count.js uses the same function, so counts match threads.
  */
 export function threadKeyFromPage(page: Pick<PageInfo, 'canonical' | 'href'>): string {
-  const path = parseUrl(page.canonical, page.href)?.pathname ?? parseUrl(page.href)?.pathname ?? '/';
-  return path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
+  const url = parseUrl(page.canonical, page.href) ?? parseUrl(page.href);
+  return url ? threadKeyFromLocation(url.pathname, url.search) : '/';
 }
 
 /** The URL stored with a new thread: canonical if present, else the page without its fragment. */

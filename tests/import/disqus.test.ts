@@ -90,7 +90,7 @@ describe('readDisqus: messy exports', () => {
     await writeFile(path, 'garbage before the declaration\n' + disqus(body));
 
     const { comments, threads, skips } = await collect(readDisqus(path));
-    expect(threads.map((t) => [t.externalId, t.key, t.title])).toEqual([['10', '/news/story/', 'T & 10']]);
+    expect(threads.map((t) => [t.externalId, t.key, t.title])).toEqual([['10', '/news/story', 'T & 10']]);
     expect(comments.map((c) => [c.externalId, c.status, c.parentExternalId])).toEqual([
       ['6', 'published', '777'],
       ['1', 'published', null],

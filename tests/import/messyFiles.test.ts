@@ -100,7 +100,7 @@ describe('readWordPress: a messy export', () => {
     const { comments, threads, skips } = await collect(readWordPress(path));
 
     expect(threads).toEqual([
-      { key: '/1/post/', url: 'https://blog.example.org/1/post/', title: 'Post 1', createdAt: null, externalId: '1' },
+      { key: '/1/post', url: 'https://blog.example.org/1/post/', title: 'Post 1', createdAt: null, externalId: '1' },
     ]);
     expect(comments.map((c) => [c.externalId, c.parentExternalId, c.status])).toEqual([
       ['1', null, 'published'],

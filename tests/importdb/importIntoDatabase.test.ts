@@ -105,6 +105,25 @@ describe.each(backends)('importing exports into a site on %s', (backend) => {
         where c.site_id = ${siteId} order by c.external_id`.execute(ctx.handle.db)
     ).rows;
 
+  it('keeps a comment whose IP address is not one (dropping the address), and the valid ones', async () => {
+    const site = await createSite(ctx);
+    const ips = ['unknown', '192.0.2.7, 198.51.100.1', '', '2001:db8::1', '203.0.113.9', '999.1.1.1'];
+    async function* records() {
+      yield { type: 'thread' as const, key: '/ips', url: null, title: 'IPs', createdAt: null, externalId: 't1' };
+      for (const [i, ip] of ips.entries()) {
+        yield {
+          type: 'comment' as const, externalId: String(i + 1), threadExternalId: 't1', parentExternalId: null,
+          author: { name: `Reader ${i}`, email: `r${i}@example.com`, website: null }, ip, userAgent: null,
+          createdAt: new Date(Date.UTC(2020, 0, 1 + i)), body: `Comment ${i}`, status: 'published' as const, kind: 'comment' as const,
+        };
+      }
+    }
+    const report = await run(site.id, records(), 'wordpress');
+    expect(report.imported).toBe(ips.length);
+    const rows = await ctx.handle.db.selectFrom('comments').select(['body', sql<string | null>`host(ip)`.as('ip')]).where('site_id', '=', site.id).orderBy('created_at').execute();
+    expect(rows.map((r) => r.ip)).toEqual([null, null, null, '2001:db8::1', '203.0.113.9', null]);
+  });
+
   it('places replies and counts them the same whatever the batch size, and every count is true', async () => {
     const small = await createSite(ctx);
     const large = await createSite(ctx);

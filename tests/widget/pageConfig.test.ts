@@ -20,6 +20,12 @@ describe('threadKeyFromPage', () => {
     expect(threadKeyFromPage({ canonical: null, href: 'https://example.com/a/b/?p=2#c' })).toBe('/a/b');
   });
 
+  it('keeps the query where it names the page (WordPress plain permalinks, scripts)', () => {
+    expect(threadKeyFromPage({ canonical: null, href: 'https://example.com/?p=4#comments' })).toBe('/?p=4');
+    expect(threadKeyFromPage({ canonical: null, href: 'https://example.com/?p=5' })).not.toBe(threadKeyFromPage({ canonical: null, href: 'https://example.com/?p=4' }));
+    expect(threadKeyFromPage({ canonical: null, href: 'https://example.com/index.php?id=7' })).toBe('/index.php?id=7');
+  });
+
   it('keeps "/" for the home page', () => {
     expect(threadKeyFromPage({ canonical: 'https://example.com/', href: 'https://example.com/' })).toBe('/');
     expect(threadKeyFromPage({ canonical: null, href: 'https://example.com//' })).toBe('/');
