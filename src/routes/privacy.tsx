@@ -1,8 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Child } from 'hono/jsx';
 import type { AppEnv } from '../http/env.js';
+import { ApiError } from '../http/errors.js';
 import { limitBody, requireJson } from '../http/middleware.js';
 import { completeRequest, findPendingRequest, requestDataAction } from '../services/dataRequests.js';
+import { loadSite } from '../services/postComment.js';
 import { ErrorSchema, siteSlug } from './schemas.js';
 
 const DataRequestBody = z
@@ -75,7 +77,88 @@ export function privacyPageRoutes() {
     }
     return c.html(page('Your data was erased', <p>Done: {result.report.commentsAnonymised} comment(s) no longer carry your name, email or IP address.</p>));
   });
+
+  // Where a reader starts: the widget links here ("Your data") beside the consent checkbox. A
+  // page of ours, not a form in the widget, so it works without JavaScript and from the link
+  // in any message. It asks for nothing but an address and sends only a link to that address.
+  routes.get('/privacy/:site{[a-z0-9][a-z0-9-]{0,62}}', async (c) => {
+    const site = await loadSite(c.get('services'), c.req.param('site')).catch(() => null);
+    if (!site) return c.html(page('Unknown site', <p>No site by that name is hosted here.</p>), 404);
+    return c.html(requestPage(site.slug, site.name));
+  });
+  routes.post('/privacy/:site{[a-z0-9][a-z0-9-]{0,62}}', async (c) => {
+    const services = c.get('services');
+    const site = await loadSite(services, c.req.param('site')).catch(() => null);
+    if (!site) return c.html(page('Unknown site', <p>No site by that name is hosted here.</p>), 404);
+    // No session to protect, but another site must not make readers' browsers send these
+    // (each mails a link): a cross-site form post carries its Origin.
+    const origin = c.req.header('origin');
+    if (origin && origin !== new URL(services.config.publicUrl).origin && origin !== new URL(c.req.url).origin) {
+      return c.html(requestPage(site.slug, site.name, 'This form can only be sent from this page.'), 403);
+    }
+    const form = await c.req.parseBody();
+    const email = typeof form.email === 'string' ? form.email.trim() : '';
+    const kind = form.kind === 'erase' ? 'erase' : form.kind === 'export' ? 'export' : null;
+    const parsed = DataRequestBody.safeParse({ email, kind });
+    if (!parsed.success) {
+      const message = kind === null ? 'Choose what you would like: a copy of your data, or its erasure.' : 'Please enter a valid email address.';
+      return c.html(requestPage(site.slug, site.name, message, email), 400);
+    }
+    try {
+      await requestDataAction(services, site.slug, parsed.data.email, parsed.data.kind);
+    } catch (e) {
+      if (e instanceof ApiError) return c.html(requestPage(site.slug, site.name, e.message, email), e.status);
+      throw e;
+    }
+    return c.html(
+      page(
+        'Check your email',
+        <p>
+          We sent a link to {parsed.data.email}. Open it within 24 hours to confirm. (The same message goes out whether or not
+          {' '}{site.name} holds data for that address.)
+        </p>,
+      ),
+      202,
+    );
+  });
   return routes;
+}
+
+function requestPage(slug: string, siteName: string, error?: string, email = '') {
+  return page(
+    'Your data',
+    <>
+      <p>
+        Ask for a copy of everything {siteName} holds about your email address (your comments, consent records and any bans), or
+        for its erasure. We send a link to that address; nothing happens until you open it.
+      </p>
+      {error ? (
+        <p role="alert" style="color: #a40000">
+          {error}
+        </p>
+      ) : null}
+      <form method="post" action={`/privacy/${slug}`}>
+        <p>
+          <label for="email">Email address you commented with</label>
+          <br />
+          <input id="email" name="email" type="email" required maxlength={254} autocomplete="email" value={email} />
+        </p>
+        <fieldset>
+          <legend>What would you like?</legend>
+          <label>
+            <input type="radio" name="kind" value="export" required /> A copy of my data
+          </label>
+          <br />
+          <label>
+            <input type="radio" name="kind" value="erase" /> Erase my data (your name, email and IP address are removed from your comments)
+          </label>
+        </fieldset>
+        <p>
+          <button type="submit">Send me the link</button>
+        </p>
+      </form>
+    </>,
+  );
 }
 
 function page(title: string, body: Child) {

@@ -142,6 +142,8 @@ export function commentForm(ctx: FormContext, opts: CommentFormOptions): { el: H
       controls.consent,
       h('label', { for: controls.consent.id }, policy.consentText),
       h('details', null, h('summary', null, 'Read the comment policy'), h('div', { class: 'policy-text' }, paragraphs(splitBody(policy.text)))),
+      // Readers' own export and erasure requests (GDPR articles 15 and 17): a page of the server's.
+      h('a', { class: 'your-data', href: `${ctx.config.api}/privacy/${encodeURIComponent(ctx.config.site)}`, target: '_blank', rel: 'noopener' }, 'Your data: get a copy or erase it'),
       errors.consent.el,
     ),
     h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', null, 'Leave this field empty ', honeypot)),

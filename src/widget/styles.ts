@@ -53,7 +53,8 @@ label{font-weight:600}
 .form-error{color:var(--err);font-weight:600}
 .consent{display:grid;grid-template-columns:auto minmax(0,1fr);gap:4px 10px;align-items:start}
 .consent label{font-weight:400}
-.consent details,.consent .error{grid-column:2}
+.consent details,.consent .error,.consent .your-data{grid-column:2}
+.your-data{font-size:.9em;color:var(--mu)}
 .policy-text{margin-top:6px;padding:10px;border-left:3px solid var(--ln);color:var(--mu);font-size:.9em}
 .policy-text p+p{margin-top:.6em}
 .hp{position:absolute;left:-10000px;top:0;width:1px;height:1px;overflow:hidden}

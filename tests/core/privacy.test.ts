@@ -103,6 +103,37 @@ describe.each(backends)("readers' data: export and erasure on %s", (backend) => 
     expect(await findAnywhere(ctx, 'eraser@example.net')).toEqual([]);
   });
 
+  it("starts a request from the site's 'Your data' page, with no JavaScript, and refuses what it should", async () => {
+    const site = await createSite(ctx);
+    const email = 'pager@example.net';
+    await seedPerson(site, email, 'Pa Ger', '203.0.113.204');
+    const form = await ctx.app.request(`/privacy/${site.slug}`);
+    expect(form.status).toBe(200);
+    const html = await form.text();
+    expect(html).toContain(`action="/privacy/${site.slug}"`);
+    expect(html).toContain('name="kind" value="erase"');
+    expect((await ctx.app.request('/privacy/no-such-site')).status).toBe(404);
+
+    const send = (body: string, headers: Record<string, string> = {}) =>
+      ctx.app.request(`/privacy/${site.slug}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+    const bad = await send('email=not-an-address&kind=export');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('valid email address');
+    expect((await send(`email=${encodeURIComponent(email)}`)).status).toBe(400);
+    const crossSite = await send(`email=${encodeURIComponent(email)}&kind=erase`, { origin: 'https://evil.example' });
+    expect(crossSite.status).toBe(403);
+    expect(smtp.messages.filter((m) => m.to.includes(email))).toHaveLength(0);
+
+    const sent = await send(`email=${encodeURIComponent(email)}&kind=erase`, { origin: 'http://localhost' });
+    expect(sent.status).toBe(202);
+    expect(await sent.text()).toContain('Check your email');
+    const mail = smtp.messages.find((m) => m.to.includes(email))!;
+    const token = /token=([\w-]+)/.exec(mailText(mail.raw))![1]!;
+    const done = await ctx.app.request('/privacy/confirm', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
+    expect(done.status).toBe(200);
+    expect(await findAnywhere(ctx, email)).toEqual([]);
+  });
+
   it('says clearly when no SMTP is configured', async () => {
     const noMail = await createTestContext(backend, { phases: [], mailer: null });
     try {
@@ -112,6 +143,9 @@ describe.each(backends)("readers' data: export and erasure on %s", (backend) => 
       const body = await res.json();
       expect(body.error.code).toBe('email_unavailable');
       expect(body.error.message).toContain('site owner');
+      const page = await noMail.app.request(`/privacy/${site.slug}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a%40example.com&kind=export' });
+      expect(page.status).toBe(503);
+      expect(await page.text()).toContain('site owner');
     } finally {
       await noMail.close();
     }
