@@ -149,7 +149,8 @@ function matchedWords(flags: readonly Flag[]): string[] {
   const words = new Set<string>();
   for (const f of flags) {
     const ev = f.evidence ?? {};
-    for (const key of ['words', 'matches', 'terms']) {
+    // words: blocklists and profanity; phrases: insults, threats and hate (the abuse lexicon).
+    for (const key of ['words', 'matches', 'terms', 'phrases']) {
       const list = ev[key];
       if (Array.isArray(list)) for (const w of list) if (typeof w === 'string' && w.trim()) words.add(w);
     }

@@ -86,13 +86,23 @@ describe.each(backends)('admin web UI on %s', (backend) => {
         phases: [], totalMs: 2,
       },
     });
+    // The abuse phase's evidence is phrases, not words: they are marked too.
+    await seedComment(ctx, site, {
+      body: 'Honestly you are an idiot for liking this.',
+      moderation: {
+        decision: 'hold', reason: 'Insults a person: "you are an idiot".', decidedBy: 'abuse',
+        flags: [{ code: 'insult', reason: 'Insults a person: "you are an idiot".', evidence: { phrases: ['you are an idiot'], severity: 'hold' } }],
+        phases: [], totalMs: 1,
+      },
+    });
     await seedComment(ctx, site, { status: 'spam' });
     const browser = new FormClient(ctx);
     await browser.login(adminAccount);
     const html = await (await browser.get(`/admin/sites/${site.slug}/queue/pending`)).text();
-    expect(html).toMatch(/Held <span class="count">1<\/span>/);
+    expect(html).toMatch(/Held <span class="count">2<\/span>/);
     expect(html).toMatch(/Spam <span class="count">1<\/span>/);
     expect(html).toContain('<mark>DVD</mark>');
+    expect(html).toContain('Honestly <mark>you are an idiot</mark> for liking this.');
     expect(html).toContain('suspect_word');
     expect(html).toContain('http://spam.example/&lt;b&gt;');
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
