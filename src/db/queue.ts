@@ -25,7 +25,15 @@ export interface QueueCursor {
   id: string;
 }
 
-export type QueueRow = Comment & { thread_key: string; thread_title: string | null; thread_url: string | null; thread_closed: boolean };
+export type QueueRow = Comment & {
+  thread_key: string;
+  thread_title: string | null;
+  thread_url: string | null;
+  thread_closed: boolean;
+  thread_keep_open: boolean;
+  thread_created_at: Date;
+  site_auto_close_days: number | null;
+};
 
 type QueueQuery = SelectQueryBuilder<Database & { c: Database['comments']; t: Database['threads'] }, 'c' | 't', object>;
 
@@ -54,8 +62,13 @@ function selectQueueRows(db: Db) {
   return db
     .selectFrom('comments as c')
     .innerJoin('threads as t', 't.id', 'c.thread_id')
+    .innerJoin('sites as s', 's.id', 'c.site_id')
     .selectAll('c')
-    .select(['t.key as thread_key', 't.title as thread_title', 't.url as thread_url', 't.closed as thread_closed']);
+    .select([
+      't.key as thread_key', 't.title as thread_title', 't.url as thread_url', 't.closed as thread_closed',
+      // What closes a thread besides a moderator (the site's auto-close age): see threadRules.ts.
+      't.keep_open as thread_keep_open', 't.created_at as thread_created_at', 's.auto_close_days as site_auto_close_days',
+    ]);
 }
 
 /** One page of a queue by keyset on (created_at, id); one row more than asked tells whether more exist. */

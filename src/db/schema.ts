@@ -48,6 +48,8 @@ export interface ThreadsTable {
   url: string | null;
   title: string | null;
   closed: Generated<boolean>;
+  /** Reopened by a moderator: exempt from the site's auto-close age until closed again. */
+  keep_open: Generated<boolean>;
   comment_count: Generated<number>;
   last_comment_at: NullableTimestamp;
   created_at: Generated<Date>;

@@ -14,7 +14,7 @@ import type { Comment, Database, NewComment, PolicyVersion, Site, Thread } from 
 export interface PostingContext {
   site: Site;
   policy: Pick<PolicyVersion, 'version' | 'hash' | 'consent_text'> | null;
-  thread: Pick<Thread, 'id' | 'url' | 'closed' | 'created_at'> | null;
+  thread: Pick<Thread, 'id' | 'url' | 'closed' | 'keep_open' | 'created_at'> | null;
   /** The comment replied to, when asked for and it exists. */
   parent: Pick<Comment, 'id' | 'thread_id' | 'status' | 'root_id' | 'depth'> | null;
   /** The lookups read ahead (empty when none were asked). */
@@ -30,6 +30,7 @@ type ContextRow = Site & {
   ctx_thread_id: string | null;
   ctx_thread_url: string | null;
   ctx_thread_closed: boolean | null;
+  ctx_thread_keep_open: boolean | null;
   ctx_thread_created_at: Date | null;
   /** Present only when a parent was asked for. */
   ctx_parent_id?: string | null;
@@ -51,7 +52,7 @@ export async function findPostingContext(
   const result = await sql<ContextRow>`
     select s.*,
       p.version as ctx_policy_version, p.hash as ctx_policy_hash, p.consent_text as ctx_policy_consent_text,
-      t.id as ctx_thread_id, t.url as ctx_thread_url, t.closed as ctx_thread_closed, t.created_at as ctx_thread_created_at
+      t.id as ctx_thread_id, t.url as ctx_thread_url, t.closed as ctx_thread_closed, t.keep_open as ctx_thread_keep_open, t.created_at as ctx_thread_created_at
       ${parentId ? sql`, pc.id as ctx_parent_id, pc.thread_id as ctx_parent_thread_id, pc.status as ctx_parent_status, pc.root_id as ctx_parent_root_id, pc.depth as ctx_parent_depth` : sql``}
       ${lookups.length ? sql`, ${sql.join(lookups)}` : sql``}
     from sites s
@@ -69,7 +70,7 @@ export async function findPostingContext(
       ? { version: row.ctx_policy_version, hash: row.ctx_policy_hash, consent_text: row.ctx_policy_consent_text }
       : null,
     thread: row.ctx_thread_id !== null && row.ctx_thread_closed !== null && row.ctx_thread_created_at !== null
-      ? { id: row.ctx_thread_id, url: row.ctx_thread_url, closed: row.ctx_thread_closed, created_at: row.ctx_thread_created_at }
+      ? { id: row.ctx_thread_id, url: row.ctx_thread_url, closed: row.ctx_thread_closed, keep_open: row.ctx_thread_keep_open === true, created_at: row.ctx_thread_created_at }
       : null,
     parent: row.ctx_parent_id != null && row.ctx_parent_thread_id != null && row.ctx_parent_status != null && row.ctx_parent_depth != null
       ? { id: row.ctx_parent_id, thread_id: row.ctx_parent_thread_id, status: row.ctx_parent_status, root_id: row.ctx_parent_root_id ?? null, depth: row.ctx_parent_depth }
@@ -121,7 +122,7 @@ export async function insertSubmission(db: Kysely<Database>, s: NewSubmission): 
   const columns = Object.keys(c) as (keyof typeof c)[];
   const parentId = c.parent_id ?? null;
   const notClosed = s.thread.closedIfCreatedBefore
-    ? sql`not threads.closed and threads.created_at >= ${s.thread.closedIfCreatedBefore}`
+    ? sql`not threads.closed and (threads.keep_open or threads.created_at >= ${s.thread.closedIfCreatedBefore})`
     : sql`not threads.closed`;
   const query = sql<SubmittedRow>`
     with t as (

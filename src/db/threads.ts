@@ -60,5 +60,6 @@ export async function countsForKeys(db: Db, siteId: string, keys: string[]): Pro
 }
 
 export async function setThreadClosed(db: Db, threadId: string, closed: boolean): Promise<void> {
-  await db.updateTable('threads').set({ closed }).where('id', '=', threadId).execute();
+  // Reopening is a decision to keep the thread open, also past the site's auto-close age.
+  await db.updateTable('threads').set({ closed, keep_open: !closed }).where('id', '=', threadId).execute();
 }

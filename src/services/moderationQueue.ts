@@ -11,6 +11,7 @@ import type { ModerationRecord } from '../moderation/types.js';
 import type { Services } from './context.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { commentForPrincipal, siteForPrincipal } from './moderationAccess.js';
+import { isThreadClosed } from './threadRules.js';
 
 /** A comment as a moderator sees it: unlike the public shape, with email, IP and user agent. */
 export interface ModerationItem {
@@ -55,7 +56,10 @@ async function toItems(services: Services, siteId: string, rows: QueueRow[]): Pr
     return {
       id: r.id,
       status: r.status,
-      thread: { key: r.thread_key, title: r.thread_title, url: r.thread_url, closed: r.thread_closed },
+      thread: {
+        key: r.thread_key, title: r.thread_title, url: r.thread_url,
+        closed: isThreadClosed({ auto_close_days: r.site_auto_close_days }, { closed: r.thread_closed, keep_open: r.thread_keep_open, created_at: r.thread_created_at }, services.clock()),
+      },
       parentId: r.parent_id,
       parent: parent ? { id: parent.id, authorName: parent.author_name, body: parent.body, status: parent.status, createdAt: parent.created_at.toISOString() } : null,
       author: { name: r.author_name, email: r.author_email, website: r.author_website, avatar: r.author_avatar, ip: r.ip, userAgent: r.user_agent },
@@ -129,7 +133,7 @@ export async function readThreadForModeration(services: Services, p: Principal, 
   const rows = await listThreadForModeration(services.db, thread.id, 500);
   return {
     site: { slug: site.slug, name: site.name },
-    thread: { key: thread.key, title: thread.title, url: thread.url, closed: thread.closed, commentCount: thread.comment_count, createdAt: thread.created_at.toISOString() },
+    thread: { key: thread.key, title: thread.title, url: thread.url, closed: isThreadClosed(site, thread, services.clock()), commentCount: thread.comment_count, createdAt: thread.created_at.toISOString() },
     items: await toItems(services, site.id, rows),
   };
 }

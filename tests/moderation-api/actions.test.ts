@@ -101,4 +101,28 @@ describe.each(backends)('moderator actions on %s', (backend) => {
     expect((await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { thread: 'closing' }))).status).toBe(201);
     expect((await call(ctx, admin, 'POST', `/api/v1/moderation/sites/${site.slug}/threads/close`, { thread: 'never-was' })).status).toBe(404);
   });
+
+  it('shows a thread past the auto-close age as closed, and reopening it lets readers post again until it is closed', async () => {
+    const site = await createSite(ctx);
+    const seeded = await seedComment(ctx, site, { status: 'pending', thread: 'old-story' });
+    await ctx.handle.db.updateTable('sites').set({ auto_close_days: 30 }).where('id', '=', site.id).execute();
+    await ctx.handle.db.updateTable('threads').set({ created_at: new Date(Date.now() - 40 * 86_400_000) }).where('site_id', '=', site.id).where('key', '=', 'old-story').execute();
+    const post = () => postJson(ctx.app, '/api/v1/comments', commentPayload(site, { thread: 'old-story', body: `Still relevant ${Math.random()}` }));
+
+    expect((await post()).status).toBe(409);
+    const thread = await call(ctx, admin, 'GET', `/api/v1/moderation/sites/${site.slug}/thread?key=old-story`);
+    expect((await thread.json()).thread.closed).toBe(true);
+    const item = await call(ctx, admin, 'GET', `/api/v1/moderation/comments/${seeded.id}`);
+    expect((await item.json()).item.thread.closed).toBe(true);
+
+    await call(ctx, admin, 'POST', `/api/v1/moderation/sites/${site.slug}/threads/reopen`, { thread: 'old-story' });
+    expect((await post()).status).toBe(201);
+    expect((await (await call(ctx, admin, 'GET', `/api/v1/moderation/comments/${seeded.id}`)).json()).item.thread.closed).toBe(false);
+    const publicRead = await ctx.app.request(`/api/v1/comments?site=${site.slug}&thread=old-story`);
+    expect((await publicRead.json()).thread.closed).toBe(false);
+
+    await call(ctx, admin, 'POST', `/api/v1/moderation/sites/${site.slug}/threads/close`, { thread: 'old-story' });
+    await call(ctx, admin, 'POST', `/api/v1/moderation/sites/${site.slug}/threads/reopen`, { thread: 'old-story' });
+    expect((await post()).status).toBe(201);
+  });
 });
