@@ -1,7 +1,7 @@
 import type { Moderator } from '../db/authSchema.js';
 import { findModeratorByEmail, listModeratorSiteIds } from '../db/moderators.js';
 import { deleteExpiredSessions, deleteSession, findLiveApiToken, findLiveSession, insertSession, markApiTokenUsed, touchSession } from '../db/sessions.js';
-import { clearHits } from '../db/throttle.js';
+import { clearHits, deleteHits } from '../db/throttle.js';
 import { ApiError } from '../http/errors.js';
 import type { Services } from '../services/context.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
@@ -42,15 +42,26 @@ export async function login(services: Services, input: { email: string; password
   const now = services.clock();
   const email = input.email.trim().toLowerCase();
   const rules = loginRules(email, input.ip);
-  await assertNotThrottled(db, rules, now, 'Too many failed logins. Please wait before trying again.');
+  // The attempt is counted before the (slow) password check, not after a failure: guesses sent
+  // in parallel then see each other, and no burst gets more than the limit through. Counting
+  // our own hit, a bucket is full past its limit.
+  const hits = await countAgainst(db, rules, now);
+  try {
+    await assertNotThrottled(db, rules.map((r) => ({ ...r, limit: r.limit + 1 })), now, 'Too many failed logins. Please wait before trying again.');
+  } catch (e) {
+    // A refused attempt checked nothing: it does not push the lockout further out.
+    await deleteHits(db, hits);
+    throw e;
+  }
 
   const moderator = await findModeratorByEmail(db, email);
   const ok = await verifyPassword(input.password, moderator?.password_hash ?? (await dummyPasswordHash()));
   if (!moderator || !ok || moderator.disabled_at !== null) {
-    await countAgainst(db, rules, now);
     throw new ApiError('unauthorized', 'Wrong email or password.');
   }
+  // A success costs nothing: the account starts afresh, and the address's count loses this attempt.
   await clearHits(db, `login:account:${email}`);
+  await deleteHits(db, hits);
   await deleteExpiredSessions(db, now);
 
   const token = randomToken();

@@ -25,6 +25,9 @@ export async function assertNotThrottled(db: Kysely<Database>, rules: ThrottleRu
   }
 }
 
-export async function countAgainst(db: Kysely<Database>, rules: ThrottleRule[], now: Date): Promise<void> {
-  for (const rule of rules) await recordHit(db, rule.bucket, now);
+/** Records a hit in every rule's bucket; returns the hits' ids (to take them back). */
+export async function countAgainst(db: Kysely<Database>, rules: ThrottleRule[], now: Date): Promise<string[]> {
+  const ids: string[] = [];
+  for (const rule of rules) ids.push(await recordHit(db, rule.bucket, now));
+  return ids;
 }

@@ -3,8 +3,13 @@ import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export async function recordHit(db: Db, bucket: string, at: Date): Promise<void> {
-  await db.insertInto('throttle_hits').values({ bucket, created_at: at }).execute();
+export async function recordHit(db: Db, bucket: string, at: Date): Promise<string> {
+  const row = await db.insertInto('throttle_hits').values({ bucket, created_at: at }).returning('id').executeTakeFirstOrThrow();
+  return String(row.id);
+}
+
+export async function deleteHits(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length) await db.deleteFrom('throttle_hits').where('id', 'in', [...ids]).execute();
 }
 
 /** How many hits a bucket has since `since`, and when the oldest of them happened. */

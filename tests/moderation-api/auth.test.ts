@@ -80,6 +80,17 @@ describe.each(backends)('moderator login and sessions on %s', (backend) => {
     expect(later.status).toBe(200);
   });
 
+  it('lets no more than 5 guesses through when they arrive all at once', async () => {
+    const m = await createModerator(ctx);
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => postJson(ctx.app, '/api/v1/auth/login', { email: m.email, password: `parallel guess ${i}` }, { 'x-forwarded-for': `198.51.101.${i}` })),
+    );
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(7);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+  });
+
   it('throttles one IP trying many accounts', async () => {
     const throttled = await createModerationContext(backend, { env: { TRUST_PROXY: '1' } });
     try {
