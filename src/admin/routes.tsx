@@ -305,6 +305,7 @@ export function createAdminRoutes(deps: ModerationDeps = {}) {
       spamRetentionDays: int('spamRetentionDays'),
       rejectedRetentionDays: int('rejectedRetentionDays'),
       autoCloseDays: autoClose === '' ? null : Number(autoClose),
+      ...(str(form, 'erasureKeepsText') !== '' ? { erasureKeepsText: str(form, 'erasureKeepsText') === '1' } : {}),
       ...(str(form, 'policyText').trim() ? { policy: { text: str(form, 'policyText'), consentText: str(form, 'consentText').trim() || undefined } } : {}),
     });
     await updateSiteSettings(c.get('services'), c.get('principal'), slug, patch);

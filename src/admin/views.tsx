@@ -529,6 +529,17 @@ export const SettingsPage: FC<{ page: PageContext; settings: SiteSettings; edita
           Keep rejected comments (days) <input type="number" name="rejectedRetentionDays" min={1} value={String(s.rejectedRetentionDays)} />
         </label>
         <label>
+          When a reader's data is erased, their comments{' '}
+          <select name="erasureKeepsText">
+            <option value="0" selected={!s.erasureKeepsText}>
+              lose their text (a "deleted comment" placeholder)
+            </option>
+            <option value="1" selected={s.erasureKeepsText}>
+              keep their text, shown by "deleted"
+            </option>
+          </select>
+        </label>
+        <label>
           Comment policy (version {s.policy?.version ?? 'none'}; saving a changed text makes a new version)
           <textarea name="policyText" rows={8}>{s.policy?.text ?? ''}</textarea>
         </label>

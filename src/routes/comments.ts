@@ -4,7 +4,7 @@ import { requireJson } from '../http/middleware.js';
 import { deleteOwnComment, editOwnComment } from '../services/authorEdits.js';
 import { postComment } from '../services/postComment.js';
 import { readThreadPage } from '../services/threadPage.js';
-import { CommentSchema, ErrorSchema, line, siteSlug, text, threadKey } from './schemas.js';
+import { CommentSchema, ErrorSchema, line, siteSlug, storable, text, threadKey } from './schemas.js';
 
 const ListQuery = z.object({
   site: siteSlug.openapi({ example: 'altfilmguide' }),
@@ -33,7 +33,7 @@ const httpUrl = z
   .string()
   .trim()
   .max(2048, 'At most 2048 characters.')
-  .refine((s) => /^https?:\/\//i.test(s) && URL.canParse(s), 'Must be an http(s) URL.');
+  .refine((s) => /^https?:\/\//i.test(s) && URL.canParse(s) && storable(s), 'Must be an http(s) URL.');
 
 const PostBody = z
   .object({
@@ -52,8 +52,8 @@ const PostBody = z
       policyVersion: z.number().int().positive(),
       accepted: z.boolean(),
     }),
-    honeypot: z.string().max(1000).nullish(),
-    formToken: z.string().max(200).nullish(),
+    honeypot: z.string().max(1000).refine(storable, 'Contains control characters.').nullish(),
+    formToken: z.string().max(200).refine(storable, 'Contains control characters.').nullish(),
   })
   .openapi('NewComment');
 

@@ -79,6 +79,8 @@ export const SettingsBody = z
     spamRetentionDays: z.number().int().min(1).max(3650),
     rejectedRetentionDays: z.number().int().min(1).max(3650),
     autoCloseDays: z.number().int().min(1).max(36_500).nullable(),
+    /** On erasure: keep the comment's text (anonymised) rather than remove it. */
+    erasureKeepsText: z.boolean(),
     policy: z.object({ text: text(1, 50_000), consentText: text(1, 1000).optional() }),
   })
   .partial()

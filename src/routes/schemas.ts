@@ -3,6 +3,14 @@ import { z } from '@hono/zod-openapi';
 // C0 controls other than tab, newline and carriage return, DEL, and C1 controls: never
 // meaningful in a comment, and PostgreSQL refuses \u0000 in text outright.
 const forbiddenControls = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// Half of a surrogate pair: not text at all, and PostgreSQL's jsonb (the moderation record) refuses it.
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Format characters (zero-width spaces and joiners, direction marks, soft hyphens) and spaces:
+// a required field made only of these is as empty as one made of nothing.
+const invisibleOnly = /^[\p{Cf}\s]*$/u;
+
+/** For any string a client sends that is stored or echoed: no control characters, no broken UTF-16. */
+export const storable = (s: string) => !forbiddenControls.test(s) && !loneSurrogate.test(s);
 
 /** Trimmed text of bounded length; \r dropped (CRLF becomes LF), other controls refused. */
 export const text = (min: number, max: number) =>
@@ -14,7 +22,9 @@ export const text = (min: number, max: number) =>
         .string()
         .min(min, min === 1 ? 'Required.' : `At least ${min} characters.`)
         .max(max, `At most ${max} characters.`)
-        .refine((s) => !forbiddenControls.test(s), 'Contains control characters.'),
+        .refine((s) => !forbiddenControls.test(s), 'Contains control characters.')
+        .refine((s) => !loneSurrogate.test(s), 'Contains an invalid character.')
+        .refine((s) => min === 0 || !invisibleOnly.test(s), 'Required.'),
     )
     // The limits apply after trimming; say them in the OpenAPI description too.
     .openapi({ type: 'string', minLength: min, maxLength: max });
@@ -29,7 +39,9 @@ export const line = (min: number, max: number) =>
         .string()
         .min(min, min === 1 ? 'Required.' : `At least ${min} characters.`)
         .max(max, `At most ${max} characters.`)
-        .refine((s) => !forbiddenControls.test(s), 'Contains control characters.'),
+        .refine((s) => !forbiddenControls.test(s), 'Contains control characters.')
+        .refine((s) => !loneSurrogate.test(s), 'Contains an invalid character.')
+        .refine((s) => min === 0 || !invisibleOnly.test(s), 'Required.'),
     )
     .openapi({ type: 'string', minLength: min, maxLength: max });
 
@@ -77,4 +89,4 @@ export const CommentSchema: z.ZodType<PublicCommentShape> = z
   .openapi('Comment');
 
 export const siteSlug = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, 'Lowercase letters, digits and dashes.');
-export const threadKey = z.string().min(1, 'Required.').max(512, 'At most 512 characters.').refine((s) => !forbiddenControls.test(s), 'Contains control characters.');
+export const threadKey = z.string().min(1, 'Required.').max(512, 'At most 512 characters.').refine(storable, 'Contains control characters.');

@@ -21,6 +21,8 @@ export interface SiteSettings {
   spamRetentionDays: number;
   rejectedRetentionDays: number;
   autoCloseDays: number | null;
+  /** Erasure keeps an erased person's comment text (anonymised) rather than removing it. */
+  erasureKeepsText: boolean;
   policy: { version: number; text: string; consentText: string } | null;
 }
 
@@ -35,6 +37,7 @@ export interface SiteSettingsPatch {
   spamRetentionDays?: number | undefined;
   rejectedRetentionDays?: number | undefined;
   autoCloseDays?: number | null | undefined;
+  erasureKeepsText?: boolean | undefined;
   /** A new text (or consent sentence) makes a new policy version; the same text changes nothing. */
   policy?: { text: string; consentText?: string | undefined } | undefined;
 }
@@ -52,6 +55,7 @@ async function toSettings(services: Services, site: Site): Promise<SiteSettings>
     spamRetentionDays: site.spam_retention_days,
     rejectedRetentionDays: site.rejected_retention_days,
     autoCloseDays: site.auto_close_days,
+    erasureKeepsText: site.erasure_keeps_text,
     policy: policy ? { version: policy.version, text: policy.text, consentText: policy.consent_text } : null,
   };
 }
@@ -89,6 +93,7 @@ export async function updateSiteSettings(services: Services, p: Principal, slug:
         ...(patch.spamRetentionDays !== undefined ? { spam_retention_days: patch.spamRetentionDays } : {}),
         ...(patch.rejectedRetentionDays !== undefined ? { rejected_retention_days: patch.rejectedRetentionDays } : {}),
         ...(patch.autoCloseDays !== undefined ? { auto_close_days: patch.autoCloseDays } : {}),
+        ...(patch.erasureKeepsText !== undefined ? { erasure_keeps_text: patch.erasureKeepsText } : {}),
       })
       .where('id', '=', site.id)
       .execute();

@@ -174,12 +174,14 @@ describe.each(backends)('admin web UI on %s', (backend) => {
     const res = await browser.post(`/admin/sites/${site.slug}/settings`, {
       _csrf: csrf, name: 'Renamed', mode: 'first-time', linkPolicy: 'hold', linkAllowlist: 'altfilmguide.com', bannedWords: 'slur', suspectWords: 'dvd\nblu-ray',
       reportThreshold: '4', allowedOrigins: 'https://www.altfilmguide.com', editWindowMinutes: '20', autoCloseDays: '', ipRetentionDays: '30', spamRetentionDays: '15', rejectedRetentionDays: '30',
-      policyText: 'A new policy.', consentText: '',
+      erasureKeepsText: '1', policyText: 'A new policy.', consentText: '',
     });
     expect(res.status).toBe(303);
     const html = await (await browser.get(`/admin/sites/${site.slug}/settings`)).text();
     expect(html).toContain('version 2');
     expect(html).toContain('blu-ray');
+    expect(html).toMatch(/<option value="1" selected="">keep their text/);
+    expect((await ctx.handle.db.selectFrom('sites').select('erasure_keeps_text').where('id', '=', site.id).executeTakeFirstOrThrow()).erasure_keeps_text).toBe(true);
     const created = await browser.post('/admin/moderators', { _csrf: csrf, email: 'ui-mod@example.com', displayName: 'UI Mod', password: testPassword, role: 'moderator', sites: [site.slug] });
     expect(created.status).toBe(303);
     expect(await (await browser.get('/admin/moderators')).text()).toContain('ui-mod@example.com');

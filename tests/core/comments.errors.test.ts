@@ -32,6 +32,13 @@ describe.each(backends)('bad input to the public API on %s', (backend) => {
     ['an empty body after trimming', () => commentPayload(site, { body: ' \n\t ' }), 400, 'validation_failed', 'body'],
     ['a body over 10,000 characters', () => commentPayload(site, { body: 'x'.repeat(10_001) }), 400, 'validation_failed', 'body'],
     ['a NUL byte in the body', () => commentPayload(site, { body: 'hello\u0000world' }), 400, 'validation_failed', 'body'],
+    ['a NUL byte in the page URL', () => commentPayload(site, { url: 'https://example.com/a\u0000b' }), 400, 'validation_failed', 'url'],
+    ['a NUL byte in the website', () => commentPayload(site, { author: { name: 'A', email: 'a@example.com', website: 'https://example.com/\u0000' } }), 400, 'validation_failed', 'author.website'],
+    ['a NUL byte in the honeypot', () => commentPayload(site, { honeypot: 'x\u0000' }), 400, 'validation_failed', 'honeypot'],
+    ['half a surrogate pair in the body', () => commentPayload(site, { body: 'broken \uD800 text' }), 400, 'validation_failed', 'body'],
+    ['half a surrogate pair in the thread key', () => commentPayload(site, { thread: 'key\uDC00' }), 400, 'validation_failed', 'thread'],
+    ['a body of zero-width characters only', () => commentPayload(site, { body: '\u200B\u200C\u200D\u2060\uFEFF' }), 400, 'validation_failed', 'body'],
+    ['a name of zero-width characters and soft hyphens only', () => commentPayload(site, { author: { name: '\u200B\u00AD\u200E', email: 'a@example.com' } }), 400, 'validation_failed', 'author.name'],
     ['an escape character in the name', () => commentPayload(site, { author: { name: 'A\u001b[31m', email: 'a@example.com' } }), 400, 'validation_failed', 'author.name'],
     ['a website that is not http(s)', () => commentPayload(site, { author: { name: 'A', email: 'a@example.com', website: 'javascript:alert(1)' } }), 400, 'validation_failed', 'author.website'],
     ['a thread key over 512 characters', () => commentPayload(site, { thread: 'k'.repeat(513) }), 400, 'validation_failed', 'thread'],
@@ -47,6 +54,12 @@ describe.each(backends)('bad input to the public API on %s', (backend) => {
     const before = await storedCount();
     await expectRefused(await postJson(ctx.app, '/api/v1/comments', payload()), status, code, field);
     expect(await storedCount()).toBe(before);
+  });
+
+  it('keeps emoji made of joined characters (a zero-width joiner is not a control character)', async () => {
+    const res = await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { thread: 'emoji', author: { name: 'Ana \u{1F469}\u200D\u{1F4BB}', email: 'ana@example.com' }, body: 'Family: \u{1F468}\u200D\u{1F469}\u200D\u{1F467}' }));
+    expect(res.status).toBe(201);
+    expect((await res.json()).comment.author.name).toBe('Ana \u{1F469}\u200D\u{1F4BB}');
   });
 
   it('strips carriage returns rather than refusing them', async () => {

@@ -74,6 +74,15 @@ describe.each(backends)('bans, settings, accounts and the audit log on %s', (bac
     const same = await (await call(ctx, admin, 'PATCH', `/api/v1/moderation/sites/${site.slug}/settings`, { policy: { text: 'Be kind. Links are held for a moderator.' } })).json();
     expect(same.policy.version).toBe(2);
     expect((await call(ctx, admin, 'PATCH', `/api/v1/moderation/sites/${site.slug}/settings`, { reportThreshold: 0 })).status).toBe(400);
+    // Erasure keeps the text, or not, as the site says.
+    expect(settings.erasureKeepsText).toBe(false);
+    const keep = await (await call(ctx, admin, 'PATCH', `/api/v1/moderation/sites/${site.slug}/settings`, { erasureKeepsText: true })).json();
+    expect(keep.erasureKeepsText).toBe(true);
+    await seedComment(ctx, site, { status: 'published', email: 'kept@example.com', body: 'Text that outlives its author.' });
+    expect((await call(ctx, admin, 'POST', `/api/v1/moderation/sites/${site.slug}/data-erasure`, { email: 'kept@example.com' })).status).toBe(200);
+    const erased = await ctx.handle.db.selectFrom('comments').select(['body', 'author_email', 'author_name']).where('site_id', '=', site.id).where('body', '=', 'Text that outlives its author.').execute();
+    expect(erased).toHaveLength(1);
+    expect(erased[0]!.author_email).toBeNull();
     expect((await call(ctx, admin, 'PATCH', `/api/v1/moderation/sites/${site.slug}/settings`, { allowedOrigins: ['https://x.example/path'] })).status).toBe(400);
 
     const moderator = await login(ctx, await createModerator(ctx, { siteIds: [site.id] }));

@@ -20,6 +20,9 @@ describe('word list matching', () => {
     ['stretched letters', 'spaaaaam'],
     ['a plural', 'no spams please'],
     ['punctuation inside', 'sp.am'],
+    ['a soft hyphen inside', 'sp\u00ADam'],
+    ['direction marks inside', 'sp\u200Eam and s\u200Fpam'],
+    ['an invisible operator inside', 'sp\u2062am'],
   ])('matches despite %s', (_name, text) => {
     expect(matcher.find(text)).toEqual(['spam']);
   });

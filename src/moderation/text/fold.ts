@@ -4,7 +4,9 @@
  * The result is for matching only, never for display.
  */
 export function foldForMatching(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  // Format characters go too (soft hyphens, direction marks, invisible operators): the normalise
+  // phase leaves some in the stored text where scripts need them, but "sp\u00ADam" is "spam".
+  return text.normalize('NFD').replace(/[\p{M}\p{Cf}]+/gu, '').toLowerCase();
 }
 
 /** Typographic apostrophes and backticks become ASCII so phrase rules need one spelling. */
