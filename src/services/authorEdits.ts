@@ -11,6 +11,7 @@ import type { Services } from './context.js';
 import type { LiveEventType } from './liveEvents.js';
 import { hashToken, runPipelineOrRefuse } from './postComment.js';
 import { toPublicComment, type PublicComment } from './publicComment.js';
+import { deferredRecheckFromFlags } from '../moderation/akismet/recheck.js';
 
 const statusFor: Record<Decision, CommentStatus> = { publish: 'published', hold: 'pending', spam: 'spam', reject: 'rejected' };
 
@@ -63,6 +64,7 @@ export async function editOwnComment(services: Services, id: string, token: stri
     receivedAt: now,
   });
   const to = statusFor[outcome.record.decision];
+  const deferred = deferredRecheckFromFlags(outcome.record.flags);
 
   const { row, eventId, liveType } = await services.db.transaction().execute(async (trx) => {
     const current = await findCommentForUpdate(trx, comment.id);
@@ -72,6 +74,16 @@ export async function editOwnComment(services: Services, id: string, token: stri
       .set({ body: outcome.body, body_hash: bodyHash(outcome.body), edited_at: now, moderation: JSON.stringify(outcome.record) })
       .where('id', '=', current.id)
       .execute();
+    // A recheck queued for the text before the edit would ask Akismet about words no longer
+    // there, then publish these: replace it with one for the new text, or drop it when this
+    // check got an answer.
+    await trx.deleteFrom('akismet_rechecks').where('comment_id', '=', current.id).execute();
+    if (deferred) {
+      await trx
+        .insertInto('akismet_rechecks')
+        .values({ comment_id: current.id, params: JSON.stringify(deferred.params), deferred_at: deferred.deferredAt, attempts: 0, next_at: deferred.nextAt })
+        .execute();
+    }
     const changed = await changeCommentStatus(trx, { ...current, body: outcome.body }, to, {
       actor: 'author',
       action: 'edited',

@@ -18,8 +18,8 @@ describe.each(backends)('Akismet through POST /api/v1/comments on %s', (backend)
     await ctx?.close();
     await akismet?.stop();
   });
-  beforeEach(() => {
-    akismet.reset();
+  beforeEach(async () => {
+    await akismet.reset();
     now = new Date();
   });
 
@@ -37,7 +37,7 @@ describe.each(backends)('Akismet through POST /api/v1/comments on %s', (backend)
 
   it('holds the comment with spam-check-deferred when Akismet hangs, then publishes it when a recheck gets an answer', async () => {
     const site = await createSite(ctx);
-    akismet.setFailure('hang');
+    await akismet.setFailure('hang');
     const res = await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { body: 'Where can I find a screening of this film near Boston?' }), { 'x-forwarded-for': '203.0.113.10' });
     expect(res.status).toBe(202);
     const { comment } = await res.json();
@@ -46,12 +46,12 @@ describe.each(backends)('Akismet through POST /api/v1/comments on %s', (backend)
     expect(JSON.stringify(stored.moderation)).toContain('spam-check-deferred');
 
     // Still down at the first retry: it waits longer.
-    akismet.setFailure('error500');
+    await akismet.setFailure('error500');
     now = new Date(now.getTime() + 2 * 60_000);
     expect(await recheckDeferredComments(ctx.services)).toMatchObject({ checked: 1, retried: 1 });
     expect(await statusOf(comment.id)).toBe('pending');
 
-    akismet.setFailure('none');
+    await akismet.setFailure('none');
     now = new Date(now.getTime() + 10 * 60_000);
     expect(await recheckDeferredComments(ctx.services)).toMatchObject({ checked: 1, released: 1 });
     expect(await statusOf(comment.id)).toBe('published');
@@ -63,12 +63,36 @@ describe.each(backends)('Akismet through POST /api/v1/comments on %s', (backend)
   it('never publishes unchecked when Akismet refuses connections or answers 500', async () => {
     const site = await createSite(ctx);
     for (const [i, mode] of (['refuse', 'error500'] as const).entries()) {
-      akismet.setFailure(mode);
+      await akismet.setFailure(mode);
       const res = await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { body: `A thoughtful question number ${i} about the film's sources.`, author: { name: 'Q', email: `q${i}@example.com` } }), { 'x-forwarded-for': `203.0.113.${20 + i}` });
       expect(res.status).toBe(202);
       expect(await statusOf((await res.json()).comment.id)).toBe('pending');
     }
     const queued = await ctx.handle.db.selectFrom('akismet_rechecks').select('comment_id').execute();
     expect(queued.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('rechecks the text as edited, not as first posted, when an edit comes while Akismet is down', async () => {
+    const site = await createSite(ctx);
+    await akismet.setFailure('hang');
+    const res = await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { body: 'Is there a screening of this film in Haifa?' }), { 'x-forwarded-for': '203.0.113.30' });
+    expect(res.status).toBe(202);
+    const { comment, editToken } = await res.json();
+    const edited = await ctx.app.request(`/api/v1/comments/${comment.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${editToken}`, 'x-forwarded-for': '203.0.113.30' },
+      body: JSON.stringify({ body: 'Is there a screening of this film in Haifa? Also: best online casino bonus today' }),
+    });
+    expect(edited.status).toBe(200);
+    expect(await statusOf(comment.id)).toBe('pending');
+
+    await akismet.setFailure('none');
+    akismet.setSpamRule((params) => /casino/i.test(params.comment_content ?? ''));
+    now = new Date(now.getTime() + 10 * 60_000);
+    await recheckDeferredComments(ctx.services);
+    const sent = akismet.requestsTo('comment-check').at(-1)!.params;
+    expect(sent.comment_content).toContain('casino');
+    expect(await statusOf(comment.id)).toBe('spam');
+    expect(await ctx.handle.db.selectFrom('akismet_rechecks').select('comment_id').where('comment_id', '=', comment.id).execute()).toEqual([]);
   });
 });
