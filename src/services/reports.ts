@@ -35,14 +35,24 @@ export interface ReportResult {
 
 const reporterSecrets = new WeakMap<Kysely<Database>, Promise<string>>();
 
-/** An HMAC, not a plain hash: an IPv4 address and a user agent are too few bits to hide behind sha256 alone. */
+/**
+ * Who reported, as far as we can tell: the network address when we have it. An email is
+ * unchecked and a user agent is one header; keyed on either, one person could file a report
+ * per made-up address and hide any comment alone. The price: readers behind one address (an
+ * office, a carrier's NAT) count as one reporter. Without an address, the email or the browser.
+ * An HMAC, not a plain hash: an IPv4 address is too few bits to hide behind sha256 alone.
+ */
 async function reporterKey(db: Kysely<Database>, input: Pick<ReportInput, 'email' | 'ip' | 'userAgent'>): Promise<string> {
   let secret = reporterSecrets.get(db);
   if (!secret) {
     secret = getOrCreateSecret(db, 'reporter');
     reporterSecrets.set(db, secret);
   }
-  const identity = input.email ? `email:${input.email.trim().toLowerCase()}` : `client:${input.ip ?? ''}\u0000${input.userAgent ?? ''}`;
+  const identity = input.ip
+    ? `ip:${input.ip}`
+    : input.email
+      ? `email:${input.email.trim().toLowerCase()}`
+      : `client:${input.userAgent ?? ''}`;
   return crypto.createHmac('sha256', await secret).update(identity).digest('hex');
 }
 

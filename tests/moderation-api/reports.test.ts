@@ -24,8 +24,11 @@ describe.each(backends)('reader reports on %s', (backend) => {
     const again = await report(c.id, { reason: 'spam' });
     expect(again.status).toBe(409);
     expect((await again.json()).error.code).toBe('already_reported');
-    // The same network with another browser is another reader; so is a reader who gives an email.
-    expect((await report(c.id, { reason: 'spam' }, '198.51.100.1', 'Other/2.0')).status).toBe(201);
+    // Another browser, or a made-up email, from the same address is the same reporter: one
+    // person must not be able to reach the threshold alone.
+    expect((await report(c.id, { reason: 'spam' }, '198.51.100.1', 'Other/2.0')).status).toBe(409);
+    expect((await report(c.id, { reason: 'spam', email: 'someone-else@example.com' }, '198.51.100.1', 'Third/3.0')).status).toBe(409);
+    expect((await report(c.id, { reason: 'spam' }, '198.51.100.2')).status).toBe(201);
     const row = await ctx.handle.db.selectFrom('reports').selectAll().where('comment_id', '=', c.id).orderBy('id').executeTakeFirstOrThrow();
     expect(row).toMatchObject({ reason: 'abuse', note: 'Insults another reader.' });
     expect(row.reporter_key).toMatch(/^[0-9a-f]{64}$/);
