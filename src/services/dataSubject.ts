@@ -79,7 +79,9 @@ export async function erasePersonData(services: Services, site: Pick<Site, 'id' 
         .updateTable('comments')
         .set({
           author_name: 'deleted', author_email: null, author_website: null, author_avatar: null, ip: null, user_agent: null,
-          referrer: null, moderation: null, edit_token_hash: null, external_id: null,
+          // external_id stays: it names a row of the export, not the person, and keeps a re-import
+          // of that export from writing the erased data back.
+          referrer: null, moderation: null, edit_token_hash: null,
           ...(site.erasure_keeps_text ? {} : { body: '', body_hash: null }),
         })
         .where('id', 'in', ids)

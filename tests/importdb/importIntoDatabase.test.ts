@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDisqus } from '../../src/import/disqus.js';
 import { readWordPress } from '../../src/import/wordpress.js';
 import { emailHash } from '../../src/db/consentRecords.js';
+import { erasePersonData } from '../../src/services/dataSubject.js';
 import { importRecords } from '../../src/services/importComments.js';
 import { exportSiteRecords, readParleyExport } from '../../src/services/parleyFormat.js';
 import { backends } from '../support/db.js';
@@ -104,6 +105,20 @@ describe.each(backends)('importing exports into a site on %s', (backend) => {
         from comments c left join comments p on p.id = c.parent_id left join comments r on r.id = c.root_id
         where c.site_id = ${siteId} order by c.external_id`.execute(ctx.handle.db)
     ).rows;
+
+  it('does not write an erased person back when the same export is imported again', async () => {
+    const site = await createSite(ctx);
+    await run(site.id, readWordPress(wxr), 'wordpress');
+    const person = await ctx.handle.db.selectFrom('comments').select('author_email').where('site_id', '=', site.id).where('author_email', 'is not', null).executeTakeFirstOrThrow();
+    const email = person.author_email!;
+    const theirs = (await ctx.handle.db.selectFrom('comments').select('id').where('site_id', '=', site.id).where('author_email', '=', email).execute()).length;
+    expect(theirs).toBeGreaterThan(0);
+    const siteRow = await ctx.handle.db.selectFrom('sites').select(['id', 'erasure_keeps_text']).where('id', '=', site.id).executeTakeFirstOrThrow();
+    await erasePersonData(ctx.services, siteRow, email, 'test');
+    const again = await run(site.id, readWordPress(wxr), 'wordpress');
+    expect(again.imported).toBe(0);
+    expect(await ctx.handle.db.selectFrom('comments').select('id').where('site_id', '=', site.id).where('author_email', '=', email).execute()).toEqual([]);
+  });
 
   it('keeps a comment whose IP address is not one (dropping the address), and the valid ones', async () => {
     const site = await createSite(ctx);
