@@ -14,6 +14,8 @@ export interface FormContext {
   api: Api;
   storage: StorageLike;
   policy: SitePolicy;
+  /** The site's policy read again (it changed while the page was open). */
+  refreshPolicy(): Promise<SitePolicy>;
   formToken(): Promise<string>;
   /** Called on first focus: the token is a signed timestamp, so it is fetched when a person shows up. */
   prefetchFormToken(): void;
@@ -31,7 +33,8 @@ export interface CommentFormOptions {
 
 /** The new-comment form (top of the thread) and the reply form (under a comment): one form, two places. */
 export function commentForm(ctx: FormContext, opts: CommentFormOptions): { el: HTMLFormElement; focus(): void } {
-  const { policy, limits } = ctx.policy;
+  const { limits } = ctx.policy;
+  let { policy } = ctx.policy;
   const id = uid('form');
   const profile = loadProfile(ctx.storage);
 
@@ -96,6 +99,17 @@ export function commentForm(ctx: FormContext, opts: CommentFormOptions): { el: H
     opts.onPosted(result);
   };
 
+  const consentLabel = h('label', { for: controls.consent.id }, policy.consentText);
+  const policyText = h('div', { class: 'policy-text' }, paragraphs(splitBody(policy.text)));
+  const showNewPolicy = async () => {
+    const fresh = await ctx.refreshPolicy().catch(() => null);
+    if (!fresh) return;
+    policy = fresh.policy;
+    consentLabel.textContent = policy.consentText;
+    policyText.replaceChildren(...paragraphs(splitBody(policy.text)));
+    controls.consent.checked = false;
+  };
+
   const onSubmit = async (event: Event) => {
     event.preventDefault();
     if (submit.getAttribute('aria-disabled') === 'true') return;
@@ -122,6 +136,8 @@ export function commentForm(ctx: FormContext, opts: CommentFormOptions): { el: H
       if (!message) return;
       const failure = err instanceof ApiError ? err.failure : null;
       if (failure && (failure.field === 'formToken' || /token/i.test(failure.code))) ctx.dropFormToken();
+      // The policy changed since the page loaded: show the new one, to be read and accepted anew.
+      if (failure?.code === 'policy_outdated') void showNewPolicy();
       const field = formFieldForErrorPath(failure?.field);
       showError(field, message);
       if (field) controls[field].focus();
@@ -140,8 +156,8 @@ export function commentForm(ctx: FormContext, opts: CommentFormOptions): { el: H
       'div',
       { class: 'consent' },
       controls.consent,
-      h('label', { for: controls.consent.id }, policy.consentText),
-      h('details', null, h('summary', null, 'Read the comment policy'), h('div', { class: 'policy-text' }, paragraphs(splitBody(policy.text)))),
+      consentLabel,
+      h('details', null, h('summary', null, 'Read the comment policy'), policyText),
       // Readers' own export and erasure requests (GDPR articles 15 and 17): a page of the server's.
       h('a', { class: 'your-data', href: `${ctx.config.api}/privacy/${encodeURIComponent(ctx.config.site)}`, target: '_blank', rel: 'noopener' }, 'Your data: get a copy or erase it'),
       errors.consent.el,

@@ -184,6 +184,10 @@ export function mountWidget(host: Element, config: EmbedConfig): WidgetHandle {
     api,
     storage,
     policy: p,
+    refreshPolicy() {
+      policyRequest = null;
+      return getPolicy();
+    },
     formToken,
     prefetchFormToken() {
       if (tokenRequest && Date.now() - tokenFetchedAt > TOKEN_REFRESH_MS) tokenRequest = null;

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SITE, DEMO_THREAD, demoArticle } from '../../src/demo/seed.js';
+import { addPolicyVersion } from '../../src/db/sites.js';
 import { backends } from '../support/db.js';
 import {
   ARTIFACTS,
@@ -514,6 +515,30 @@ describe('widget in Chromium', () => {
       await newButton.click();
       await commentItem(page, other).waitFor();
       expect(jsErrors(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  // Last in this file: it moves the demo site to a new policy version.
+  it('shows a comment policy that changed while the page was open, and posts once the new one is accepted', async () => {
+    const { context, page } = await openDemo();
+    try {
+      const siteId = await server.siteId();
+      await server.ctx.handle.db.transaction().execute((trx) => addPolicyVersion(trx, siteId, 'Be kind, and kinder still.', 'I have read the new comment policy.'));
+      const form = mainForm(page);
+      const body = `Posted after the policy changed ${Date.now()}`;
+      await fillAndSubmit(form, { name: 'Polly Policy', email: freshEmail('policy'), body });
+      await expect.poll(() => form.locator('.consent label').first().innerText()).toBe('I have read the new comment policy.');
+      expect(await form.locator('input[name=consent]').isChecked()).toBe(false);
+      expect(await form.locator('.consent').innerText()).toMatch(/policy has changed/i);
+      expect(await form.locator('.policy-text').evaluate((el) => el.textContent)).toContain('kinder still');
+      await form.locator('input[name=consent]').check();
+      await form.locator('button[type=submit]').click();
+      await commentArticle(page, body).waitFor();
+      const listed = (await server.publicComments()).find((c) => c.body === body);
+      const consent = await server.ctx.handle.db.selectFrom('consent_records').select('policy_version').where('comment_id', '=', listed!.id).executeTakeFirstOrThrow();
+      expect(consent.policy_version).toBe(2);
     } finally {
       await context.close();
     }
