@@ -43,6 +43,8 @@ describe.each(backends)('privacy and origin rules on %s', (backend) => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     const otherPreflight = await ctx.app.request('/api/v1/comments', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
     expect(otherPreflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(otherPreflight.headers.get('access-control-allow-methods')).toBeNull();
+    expect(otherPreflight.headers.get('access-control-allow-headers')).toBeNull();
   });
 
   it('keeps CORS headers per request on cached reads: an allowed origin gets them, the next origin does not inherit them', async () => {
