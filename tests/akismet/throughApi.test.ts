@@ -4,6 +4,7 @@ import { createAkismetChecker } from '../../src/moderation/akismet/client.js';
 import { backends } from '../support/db.js';
 import { commentPayload, createSite, createTestContext, postJson, type TestContext } from '../support/app.js';
 import { guaranteedSpamAuthor, startAkismetServer, type AkismetTestServer } from '../support/akismetServer.js';
+import { call, createModerator, login } from '../moderation-api/support.js';
 
 describe.each(backends)('Akismet through POST /api/v1/comments on %s', (backend) => {
   let ctx: TestContext;
@@ -94,5 +95,37 @@ describe.each(backends)('Akismet through POST /api/v1/comments on %s', (backend)
     expect(sent.comment_content).toContain('casino');
     expect(await statusOf(comment.id)).toBe('spam');
     expect(await ctx.handle.db.selectFrom('akismet_rechecks').select('comment_id').where('comment_id', '=', comment.id).execute()).toEqual([]);
+  });
+
+  // The whole chain: the pipeline's real check stores what it sent, and a moderator's later
+  // decision against Akismet's verdict sends that same data back as feedback.
+  it('teaches Akismet with the data of the real check when a moderator overrules it', async () => {
+    const site = await createSite(ctx);
+    const admin = await login(ctx, await createModerator(ctx, { role: 'admin' }));
+    const passed = await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { body: 'Lovely film; the score stayed with me for days afterwards.', author: { name: 'Wally', email: 'wally@example.com' } }), { 'x-forwarded-for': '203.0.113.40', 'user-agent': 'Passed/1.0' });
+    expect(passed.status).toBe(201);
+    const passedId = (await passed.json()).comment.id;
+    const checked = akismet.requestsTo('comment-check').at(-1)!.params;
+
+    const marked = await call(ctx, admin, 'POST', `/api/v1/moderation/comments/${passedId}/spam`, {});
+    expect(await marked.json()).toMatchObject({ status: 'spam', akismet: 'spam-reported' });
+    const spamSent = akismet.requestsTo('submit-spam');
+    expect(spamSent).toHaveLength(1);
+    for (const key of ['user_ip', 'user_agent', 'comment_author', 'comment_author_email', 'comment_content', 'comment_date_gmt', 'permalink']) {
+      expect(spamSent[0]!.params[key], key).toBe(checked[key]);
+    }
+
+    const caught = await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { author: { name: guaranteedSpamAuthor, email: 'caught@example.com' }, body: 'A real question about the archive footage.' }), { 'x-forwarded-for': '203.0.113.41', 'user-agent': 'Caught/1.0' });
+    expect(caught.status).toBe(202);
+    const caughtId = (await caught.json()).comment.id;
+    const caughtCheck = akismet.requestsTo('comment-check').at(-1)!.params;
+    expect(await statusOf(caughtId)).toBe('spam');
+    const unspammed = await call(ctx, admin, 'POST', `/api/v1/moderation/comments/${caughtId}/not-spam`, {});
+    expect(unspammed.status).toBe(200);
+    const hamSent = akismet.requestsTo('submit-ham');
+    expect(hamSent).toHaveLength(1);
+    expect(hamSent[0]!.params.comment_content).toBe(caughtCheck.comment_content);
+    expect(hamSent[0]!.params.user_ip).toBe('203.0.113.41');
+    expect(await statusOf(caughtId)).toBe('published');
   });
 });
