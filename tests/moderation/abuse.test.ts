@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abusePhase } from '../../src/moderation/phases/abuse.js';
+import { abusePhase, undoLeetspeak } from '../../src/moderation/phases/abuse.js';
 import { findProfanity } from '../../src/moderation/phases/profanity.js';
 import type { PhaseResult } from '../../src/moderation/types.js';
 import { flagCodes, makeSettings, runPhase } from './support/factories.js';
@@ -44,6 +44,8 @@ describe('abuse phase: name-calling aimed at people', () => {
     "You're too stupid to understand this film.",
     'Moron.',
     'Moron alert! Moron alert!',
+    'You are an 1d10t if you think this is a documentary.',
+    'You are such a m0ron.',
   ])('holds "%s"', async (body) => {
     const result = await moderate(body);
     expect(status(result)).toBe('hold');
@@ -67,6 +69,14 @@ describe('abuse phase: name-calling aimed at people', () => {
   it('shows the matched phrase as evidence', async () => {
     const result = await moderate('Honestly, you are a complete moron.');
     expect(result.flags!.find((f) => f.code === 'insult')!.evidence).toEqual({ phrases: ['you are a complete moron'], severity: 'hold' });
+  });
+});
+
+describe('abuse phase: digits for letters', () => {
+  it('reads digits inside words as letters, and leaves numbers alone', async () => {
+    expect(undoLeetspeak('you are an 1d10t')).toBe('you are an idiot');
+    expect(undoLeetspeak('released in 1987, restored in 2020: 100% worth it')).toBe('released in 1987, restored in 2020: 100% worth it');
+    expect(status(await moderate('Released in 1987, restored in 2020; 4K scan, 100% worth it.'))).toBe('publish');
   });
 });
 

@@ -80,7 +80,7 @@ export const abusePhase: Phase = {
       });
     }
 
-    const lowered = straightenApostrophes(body.toLowerCase());
+    const lowered = undoLeetspeak(straightenApostrophes(body.toLowerCase()));
     const quotedInBody = findQuotedRanges(body);
     const quotedInLowered = lowered.length === body.length ? quotedInBody : findQuotedRanges(lowered);
     const quotesAreContext = countWords(textOutsideRanges(body, quotedInBody)) >= MIN_OWN_WORDS_FOR_QUOTE_CONTEXT;
@@ -186,3 +186,12 @@ export const abusePhase: Phase = {
     return result;
   },
 };
+
+// Digits and symbols standing for letters inside a word ("1d10t", "m0ron", "@ss"): read as the
+// letters for the phrase rules. One character for one, so positions still match the body.
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
+const LEET_IN_WORD = /(?<=\p{L}[013457@$]*)[013457@$]|[013457@$](?=[013457@$]*\p{L})/gu;
+
+export function undoLeetspeak(lowered: string): string {
+  return lowered.replace(LEET_IN_WORD, (c) => LEET[c] ?? c);
+}
