@@ -1,12 +1,12 @@
 import readline from 'node:readline';
 import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { minPasswordLength } from '../auth/passwords.js';
 import { loadConfig } from '../config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
 import { ApiError } from '../http/errors.js';
 import { createAccount } from '../services/moderationAccounts.js';
+import { parseCommandArgs } from './args.js';
 
 export const summary = 'Create an admin account: --email <address> [--password <password>] [--name <display name>]';
 
@@ -46,17 +46,9 @@ async function promptHidden(questions: string[]): Promise<string[]> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean' } }, strict: true }));
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n${usage}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
+  const parsed = parseCommandArgs(args, { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } }, usage);
+  if ('exit' in parsed) return parsed.exit;
+  const { values } = parsed;
   const email = values.email?.trim();
   if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
     process.stderr.write(`--email is required and must be an email address.\n${usage}\n`);

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { runJobOnce } from '../jobs/scheduler.js';
 import { purgeExpiredData } from '../jobs/retention.js';
+import { parseCommandArgs } from './args.js';
 import { openCliServices } from './context.js';
 
 export const summary = 'purge: apply every site\'s retention rules now (IPs, old spam and rejected comments) and report';
@@ -10,17 +10,8 @@ Applies every site's retention rules now, as the server's scheduled job does, an
 
 export async function run(args: string[]): Promise<number> {
   // Parsed even though purge takes no options: a typo or --help must never fall through to deleting data.
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n${usage}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
+  const parsed = parseCommandArgs(args, {}, usage);
+  if ('exit' in parsed) return parsed.exit;
   const { services, close } = await openCliServices();
   try {
     const report = await runJobOnce(services, { name: 'retention', everyMs: 0, run: purgeExpiredData });

@@ -131,25 +131,21 @@ export async function importRecords(db: Kysely<Database>, site: Pick<Site, 'id'>
   const writePart = async (part: BatchRow[], inThisBatch: Map<string, BatchRow>) => {
     if (part.length === 0) return;
     let written: number;
-    let linked = true;
     try {
       written = await insertBatch(db, site.id, part, avatarOf);
     } catch (e) {
       // A parent remembered here but not written (another import of the same site wrote its
-      // row meanwhile, or an id repeated): write these unlinked and let the end link them.
+      // row meanwhile, or an id repeated): write these unlinked and let the end link them. The
+      // end recounts every parent of a reply it links, so the counts here may stay as they are.
       if ((e as { code?: string }).code !== '23503') throw e;
-      linked = false;
       for (const v of part) {
         v.parentId = null;
         v.place = { id: v.place.id, root: null, depth: 0 };
-        v.replyCount = 0;
       }
       written = await insertBatch(db, site.id, part, avatarOf);
     }
-    if (linked) {
-      for (const v of part) {
-        if (v.parentId !== null && v.r.c.status === 'published' && !inThisBatch.has(v.parentId)) lateReplies.set(v.parentId, (lateReplies.get(v.parentId) ?? 0) + 1);
-      }
+    for (const v of part) {
+      if (v.parentId !== null && v.r.c.status === 'published' && !inThisBatch.has(v.parentId)) lateReplies.set(v.parentId, (lateReplies.get(v.parentId) ?? 0) + 1);
     }
     report.imported += written;
     report.alreadyPresent += part.length - written;
