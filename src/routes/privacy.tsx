@@ -4,7 +4,7 @@ import type { AppEnv } from '../http/env.js';
 import { ApiError } from '../http/errors.js';
 import { limitBody, requireJson } from '../http/middleware.js';
 import { completeRequest, findPendingRequest, requestDataAction } from '../services/dataRequests.js';
-import { loadSite } from '../services/postComment.js';
+import { findSiteBySlug } from '../db/sites.js';
 import { ErrorSchema, siteSlug } from './schemas.js';
 
 const DataRequestBody = z
@@ -82,13 +82,13 @@ export function privacyPageRoutes() {
   // page of ours, not a form in the widget, so it works without JavaScript and from the link
   // in any message. It asks for nothing but an address and sends only a link to that address.
   routes.get('/privacy/:site{[a-z0-9][a-z0-9-]{0,62}}', async (c) => {
-    const site = await loadSite(c.get('services'), c.req.param('site')).catch(() => null);
+    const site = await findSiteBySlug(c.get('services').db, c.req.param('site'));
     if (!site) return c.html(page('Unknown site', <p>No site by that name is hosted here.</p>), 404);
     return c.html(requestPage(site.slug, site.name));
   });
   routes.post('/privacy/:site{[a-z0-9][a-z0-9-]{0,62}}', async (c) => {
     const services = c.get('services');
-    const site = await loadSite(services, c.req.param('site')).catch(() => null);
+    const site = await findSiteBySlug(services.db, c.req.param('site'));
     if (!site) return c.html(page('Unknown site', <p>No site by that name is hosted here.</p>), 404);
     // No session to protect, but another site must not make readers' browsers send these
     // (each mails a link): a cross-site form post carries its Origin.
