@@ -8,6 +8,8 @@ export interface Config {
   databaseUrl: string | null;
   /** Optional read replica for public reads. */
   readDatabaseUrl: string | null;
+  /** Prepare the statements every post runs (off behind a pooler that cannot keep prepared statements). */
+  preparedStatements: boolean;
   dataDir: string;
   /** How many reverse-proxy hops to trust in X-Forwarded-For (0: use the socket address). */
   trustProxy: number;
@@ -60,6 +62,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     }
   };
 
+  const onOff = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+    if (['off', 'false', '0', 'no'].includes(raw)) return false;
+    problems.push(`${name} must be on or off (got "${env[name]}")`);
+    return fallback;
+  };
+
   const port = int('PORT', 8080, 0, 65535);
   const host = env.HOST || '0.0.0.0';
   const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
@@ -70,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     host,
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     readDatabaseUrl: url('READ_DATABASE_URL', ['postgres:', 'postgresql:']),
+    preparedStatements: onOff('DATABASE_PREPARED_STATEMENTS', true),
     dataDir: path.resolve(env.DATA_DIR || 'data'),
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
     publicUrl: (url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, ''),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Kysely, type Dialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { PreparingClient } from './preparedStatements.js';
 import { SearchPathPostgresDialect } from './searchPathIntrospector.js';
 
 export interface DatabaseHandle {
@@ -18,12 +19,13 @@ export interface DatabaseHandle {
 
 export async function openPostgres(
   url: string,
-  opts: { max?: number; readUrl?: string | null; searchPath?: string } = {},
+  opts: { max?: number; readUrl?: string | null; searchPath?: string; /** Named statements for the marked hot statements (preparedStatements.ts). */ prepare?: boolean } = {},
 ): Promise<DatabaseHandle> {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
     connectionTimeoutMillis: 5_000,
+    ...(opts.prepare === false ? {} : { Client: PreparingClient }),
     // Tests put each run in its own schema.
     ...(opts.searchPath ? { options: `-c search_path=${opts.searchPath}` } : {}),
   });

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import { bodyHash, databaseLookups, type LookupQuestions, type PrefetchedAnswers } from '../db/moderationLookups.js';
 import type { CommentStatus, Database, Site } from '../db/schema.js';
 import { findSiteBySlug } from '../db/sites.js';
-import { findPostingContext, insertSubmission, ThreadClosedError } from '../db/submission.js';
+import { findPostingContext, ThreadClosedError } from '../db/submission.js';
+import { writeSubmission } from '../db/submissionWriter.js';
 import { assertOriginAllowed } from '../http/siteOrigins.js';
 import { ApiError } from '../http/errors.js';
 import { runPipeline } from '../moderation/pipeline.js';
@@ -87,9 +88,10 @@ function rememberSettings(db: Kysely<Database>, slug: string, settings: Moderati
 /**
  * A reader's new comment: hard rules first (site, consent, thread open, parent),
  * then the moderation pipeline outside any transaction (it may call Akismet),
- * then the comment, its consent record, its first moderation event and the counts in one
- * statement. Three round trips in all: the context (site, policy, thread, parent and the
- * pipeline's lookups), the write, and the live notice.
+ * then the comment, its consent record, its first moderation event, the counts and the live
+ * notice in one statement, shared with the other posts written at the same moment
+ * (submissionWriter.ts). Two round trips: the context (site, policy, thread, parent and the
+ * pipeline's lookups) and the write.
  */
 export async function postComment(services: Services, input: PostCommentInput): Promise<PostCommentResult> {
   const { db, clock } = services;
@@ -141,7 +143,7 @@ export async function postComment(services: Services, input: PostCommentInput): 
 
   let row;
   try {
-    row = await insertSubmission(db, {
+    row = await writeSubmission(db, {
       comment: {
         site_id: site.id,
         parent_id: parent?.id ?? null,
@@ -159,9 +161,7 @@ export async function postComment(services: Services, input: PostCommentInput): 
         referrer: input.referrer,
         moderation: JSON.stringify(outcome.record),
         edit_token_hash: hashToken(editToken),
-        external_id: null,
         created_at: now,
-        edited_at: null,
         status_changed_at: now,
       },
       // Checked again as it is written: the thread may have been closed meanwhile.

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertSubmission, ThreadClosedError, type NewSubmission } from '../../src/db/submission.js';
+import { insertSubmission, insertSubmissions, ThreadClosedError, type NewSubmission } from '../../src/db/submission.js';
 import { backends, testDatabaseUrl } from '../support/db.js';
+import { newSubmission } from '../support/submissions.js';
 import { createSite, createTestContext, type TestContext } from '../support/app.js';
 
 // The one-statement write behind POST /comments: what it must do atomically.
-describe.each(backends)('writing a submission in one statement on %s', (backend) => {
+describe.each(backends)('writing submissions in one statement on %s', (backend) => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await createTestContext(backend, { phases: [] });
@@ -14,35 +15,8 @@ describe.each(backends)('writing a submission in one statement on %s', (backend)
   afterAll(async () => ctx?.close());
 
   const now = new Date('2026-11-28T12:00:00.000Z');
-  const submission = (siteId: string, thread: string, over: Partial<NewSubmission['comment']> = {}, closedIfCreatedBefore: Date | null = null): NewSubmission => ({
-    comment: {
-      site_id: siteId,
-      parent_id: null,
-      root_id: null,
-      depth: 0,
-      author_name: 'Sondra',
-      author_email: 'sondra@example.com',
-      author_website: null,
-      author_avatar: 'abc',
-      body: 'Where can I find this film?',
-      body_hash: 'h',
-      status: 'published',
-      ip: '203.0.113.9',
-      user_agent: 'UA',
-      referrer: null,
-      moderation: JSON.stringify({ decision: 'publish' }),
-      edit_token_hash: 'x',
-      external_id: null,
-      created_at: now,
-      edited_at: null,
-      status_changed_at: now,
-      ...over,
-    },
-    thread: { key: thread, url: 'https://example.com/a', title: 'A', closedIfCreatedBefore },
-    consent: { policyVersion: 1, policyHash: 'ph', consentText: 'I agree' },
-    event: { actor: 'pipeline:test', reason: null },
-    akismetRecheck: null,
-  });
+  const submission = (siteId: string, thread: string, over: Partial<NewSubmission['comment']> = {}, closedIfCreatedBefore: Date | null = null) =>
+    newSubmission(siteId, thread, over, { now, closedIfCreatedBefore });
 
   const rowsOf = async (siteId: string) => {
     const db = ctx.handle.db;
@@ -86,6 +60,50 @@ describe.each(backends)('writing a submission in one statement on %s', (backend)
     expect(aged.threads.find((t) => t.key === 'closing')).toMatchObject({ comment_count: 1, closed: true });
   });
 
+  it('writes a batch across threads in one statement: totals per thread and parent, nothing for a closed thread', async () => {
+    const site = await createSite(ctx);
+    const db = ctx.handle.db;
+    const parent = await insertSubmission(db, submission(site.id, 'busy', { edit_token_hash: 'p0' }));
+    await insertSubmission(db, submission(site.id, 'shut', { edit_token_hash: 'p1' }));
+    await sql`update threads set closed = true where key = 'shut' and site_id = ${site.id}`.execute(db);
+    const later = new Date(now.getTime() + 5_000);
+    const reply = { parent_id: parent.id, root_id: parent.id, depth: 1 };
+    const batch: NewSubmission[] = [
+      submission(site.id, 'busy', { ...reply, edit_token_hash: 'b0', body: 'first reply' }),
+      submission(site.id, 'shut', { edit_token_hash: 'b1' }),
+      submission(site.id, 'fresh', { edit_token_hash: 'b2', status: 'pending' }),
+      submission(site.id, 'busy', { ...reply, edit_token_hash: 'b3', body: 'second reply', created_at: later }),
+      submission(site.id, 'busy', { ...reply, edit_token_hash: 'b4', status: 'pending' }),
+      { ...submission(site.id, 'fresh', { edit_token_hash: 'b5', status: 'pending' }), akismetRecheck: { params: '{"comment_content":"x"}', deferredAt: now, nextAt: later } },
+    ];
+    const rows = await insertSubmissions(db, batch);
+
+    expect(rows.map((r) => r?.body ?? null)).toEqual(['first reply', null, batch[2]!.comment.body, 'second reply', batch[4]!.comment.body, batch[5]!.comment.body]);
+    expect(rows.map((r) => r?.status ?? null)).toEqual(['published', null, 'pending', 'published', 'pending', 'pending']);
+    const written = rows.filter((r) => r !== null);
+    expect(new Set(written.map((r) => r.event_id)).size).toBe(5);
+    expect(rows[0]!.thread_id).toBe(parent.thread_id);
+    expect(rows[2]!.thread_id).toBe(rows[5]!.thread_id);
+
+    const r = await rowsOf(site.id);
+    expect(r.threads.map((t) => [t.key, t.comment_count, t.closed])).toEqual([['busy', 3, false], ['fresh', 0, false], ['shut', 1, true]]);
+    expect(r.threads.find((t) => t.key === 'busy')!.last_comment_at?.toISOString()).toBe(later.toISOString());
+    expect(r.threads.find((t) => t.key === 'fresh')!.last_comment_at).toBeNull();
+    expect(r.comments.find((c) => c.id === parent.id)!.reply_count).toBe(2);
+    // Each written comment has its own consent record and event, and nothing was written for the closed thread.
+    expect(r.comments).toHaveLength(2 + 5);
+    expect(r.consents.map((c) => c.comment_id).sort()).toEqual(r.comments.map((c) => c.id).sort());
+    expect(r.events.map((e) => [e.comment_id, e.to_status]).sort()).toEqual(r.comments.map((c) => [c.id, c.status]).sort());
+    const rechecks = await db.selectFrom('akismet_rechecks').select('comment_id').where('comment_id', 'in', written.map((w) => w.id)).execute();
+    expect(rechecks.map((x) => x.comment_id)).toEqual([rows[5]!.id]);
+  });
+
+  it('refuses a batch whose rows it could not tell apart', async () => {
+    const site = await createSite(ctx);
+    await expect(insertSubmissions(ctx.handle.db, [submission(site.id, 'twins', { edit_token_hash: 'same' }), submission(site.id, 'twins', { edit_token_hash: 'same' })])).rejects.toThrow(/distinct edit_token_hash/);
+    expect((await rowsOf(site.id)).comments).toHaveLength(0);
+  });
+
   it('queues an Akismet recheck with the comment when asked', async () => {
     const site = await createSite(ctx);
     const held = await insertSubmission(ctx.handle.db, {
@@ -111,6 +129,12 @@ describe.each(backends)('writing a submission in one statement on %s', (backend)
       const notify = { channel };
       const published = await insertSubmission(ctx.handle.db, { ...submission(site.id, 'live'), notify });
       await insertSubmission(ctx.handle.db, { ...submission(site.id, 'live', { status: 'pending' }), notify });
+      // A batch sends one notice per published comment in it.
+      const [one, , two] = await insertSubmissions(ctx.handle.db, [
+        { ...submission(site.id, 'live', { edit_token_hash: 'n1' }), notify },
+        { ...submission(site.id, 'live', { edit_token_hash: 'n2', status: 'pending' }), notify },
+        { ...submission(site.id, 'other', { edit_token_hash: 'n3' }), notify },
+      ]);
       await sql`update threads set closed = true where key = 'live' and site_id = ${site.id}`.execute(ctx.handle.db);
       await expect(insertSubmission(ctx.handle.db, { ...submission(site.id, 'live'), notify })).rejects.toBeInstanceOf(ThreadClosedError);
       // A marker after them: when it arrives, anything the writes sent has arrived before it.
@@ -118,6 +142,8 @@ describe.each(backends)('writing a submission in one statement on %s', (backend)
       await expect.poll(() => notices.at(-1), { timeout: 5000 }).toBe('end');
       expect(notices).toEqual([
         { id: published.event_id, type: 'comment.published', siteId: site.id, threadKey: 'live', commentId: published.id },
+        { id: one!.event_id, type: 'comment.published', siteId: site.id, threadKey: 'live', commentId: one!.id },
+        { id: two!.event_id, type: 'comment.published', siteId: site.id, threadKey: 'other', commentId: two!.id },
         'end',
       ]);
     } finally {
