@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AuthorHistory, Ban, ModerationLookups } from '../moderation/types.js';
 import type { Database } from './schema.js';
 
@@ -46,46 +46,47 @@ export interface LookupQuestions {
 }
 
 /**
- * The lookups as select-list items over a site id (a column of the query they join):
- * scalar subqueries, each one index range like the lookups below. Aliases start with `lk_`.
+ * The questions as fields of one row of the posting context query's input (see
+ * readPostingContexts): null where not asked. Values reach the statement as data, not as
+ * parameters the planner could look at, which is what lets PostgreSQL keep one generic plan
+ * for it (preparedStatements.ts): planned for the actual values, a new address or a window
+ * ending now looks nearly free and the generic plan dear, so every post was planned afresh;
+ * and planning `created_at >= <ten minutes ago>`, beyond the column's histogram, probes the
+ * index for its newest entry, which under a stream of inserts costs more than the query. On
+ * the 1M-comment bench database PostgreSQL spent 4.7 ms of CPU per post planned afresh and
+ * 1.3 ms on the generic plan.
  */
-export function lookupSelections(siteId: RawBuilder<unknown>, q: LookupQuestions): RawBuilder<unknown>[] {
-  const items: RawBuilder<unknown>[] = [];
-  const email = q.email.trim().toLowerCase();
-  if (q.ip) {
-    items.push(sql`(select count(*)::int from comments where site_id = ${siteId} and ip = ${opaque(q.ip, 'inet')} and created_at >= ${opaque(q.rateSince, 'timestamptz')}) as lk_ip`);
-  }
-  if (email) {
-    items.push(sql`(select count(*)::int from comments where site_id = ${siteId} and lower(author_email) = ${opaque(email, 'text')} and created_at >= ${opaque(q.rateSince, 'timestamptz')}) as lk_email`);
-  }
-  if (q.body !== null && q.duplicateSince) {
-    items.push(sql`(select count(*)::int from comments where site_id = ${siteId} and body_hash = ${opaque(bodyHash(q.body), 'text')} and created_at >= ${opaque(q.duplicateSince, 'timestamptz')}) as lk_body`);
-  }
-  items.push(sql`(select coalesce(json_agg(json_build_object('kind', b.kind, 'value', b.value, 'reason', b.reason)), '[]'::json)
-    from bans b where b.site_id = ${siteId} and (b.expires_at is null or b.expires_at > ${opaque(q.now, 'timestamptz')})) as lk_bans`);
-  if (q.authorHistory) {
-    items.push(sql`(select coalesce(json_object_agg(h.status, h.n), '{}'::json)
-      from (select status, count(*)::int as n from comments where site_id = ${siteId} and lower(author_email) = ${opaque(q.email.toLowerCase(), 'text')} group by status) h) as lk_history`);
-  }
-  return items;
+export function lookupInput(q: LookupQuestions | null | undefined) {
+  const email = q ? q.email.trim().toLowerCase() : '';
+  return {
+    lk_asked: q != null,
+    lk_ip: q?.ip || null,
+    lk_email: email || null,
+    lk_rate_since: q?.rateSince ?? null,
+    lk_body_hash: q && q.body !== null && q.duplicateSince ? bodyHash(q.body) : null,
+    lk_duplicate_since: q?.duplicateSince ?? null,
+    lk_at: q?.now ?? null,
+    lk_history_email: q?.authorHistory ? q.email.toLowerCase() : null,
+  };
 }
 
+/** The types of lookupInput's fields, for jsonb_to_recordset. */
+export const LOOKUP_INPUT_TYPES = sql`lk_asked boolean, lk_ip inet, lk_email text, lk_rate_since timestamptz, lk_body_hash text,
+  lk_duplicate_since timestamptz, lk_at timestamptz, lk_history_email text`;
+
 /**
- * A value the planner cannot see (an uncorrelated sub-select, evaluated once per run, still
- * an index condition). The posting context query is a prepared statement
- * (preparedStatements.ts), and PostgreSQL keeps a generic plan for one only when it looks no
- * dearer than the plans made for the actual values. With the values visible it never does:
- * a specific address or a window ending now is estimated at one row, the generic plan at
- * dozens, so every post was planned afresh. Worse, planning `created_at >= <now - 10 min>`,
- * beyond the column's histogram, probes the index for the newest value, which under a stream
- * of inserts costs more than the query: on the 1M-comment bench database PostgreSQL spent
- * 4.7 ms of CPU per post planned afresh and 1.3 ms on the generic plan. Hidden, the estimates
- * are the same either way, so the generic plan is kept after five runs (tested in
- * tests/core/preparedStatements.test.ts). The lookups are index ranges whatever the values.
+ * The lookups as select-list items over the input row `x` (lookupInput's fields) and the site
+ * `s`: each an index range, run only when asked (a CASE runs its sub-select only when taken).
+ * Aliases start with `lk_`.
  */
-function opaque(value: unknown, type: 'text' | 'inet' | 'timestamptz'): RawBuilder<unknown> {
-  return sql`(select ${value}::${sql.raw(type)})`;
-}
+export const LOOKUP_SELECTIONS = sql`
+  case when x.lk_ip is not null then (select count(*)::int from comments where site_id = s.id and ip = x.lk_ip and created_at >= x.lk_rate_since) end as lk_ip,
+  case when x.lk_email is not null then (select count(*)::int from comments where site_id = s.id and lower(author_email) = x.lk_email and created_at >= x.lk_rate_since) end as lk_email,
+  case when x.lk_body_hash is not null then (select count(*)::int from comments where site_id = s.id and body_hash = x.lk_body_hash and created_at >= x.lk_duplicate_since) end as lk_body,
+  case when x.lk_asked then (select coalesce(json_agg(json_build_object('kind', b.kind, 'value', b.value, 'reason', b.reason)), '[]'::json)
+    from bans b where b.site_id = s.id and (b.expires_at is null or b.expires_at > x.lk_at)) end as lk_bans,
+  case when x.lk_history_email is not null then (select coalesce(json_object_agg(h.status, h.n), '{}'::json)
+    from (select status, count(*)::int as n from comments where site_id = s.id and lower(author_email) = x.lk_history_email group by status) h) end as lk_history`;
 
 const parsedJson = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
 

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { emailHash } from './consentRecords.js';
 import { prepared } from './preparedStatements.js';
-import { lookupAnswers, lookupSelections, type LookupQuestions, type PrefetchedAnswers } from './moderationLookups.js';
+import { Batcher, perDatabase } from './batcher.js';
+import { LOOKUP_INPUT_TYPES, LOOKUP_SELECTIONS, lookupAnswers, lookupInput, type LookupQuestions, type PrefetchedAnswers } from './moderationLookups.js';
 import { publicColumns, type PublicCommentRow } from './comments.js';
 import type { Comment, Database, NewComment, PolicyVersion, Site, Thread } from './schema.js';
 
@@ -39,6 +40,7 @@ const allSiteColumns: Exclude<keyof Site, (typeof SITE_COLUMNS)[number]> extends
 void allSiteColumns;
 
 type ContextRow = Site & {
+  ord: number;
   ctx_policy_version: number | null;
   ctx_policy_hash: string | null;
   ctx_policy_consent_text: string | null;
@@ -47,37 +49,56 @@ type ContextRow = Site & {
   ctx_thread_closed: boolean | null;
   ctx_thread_keep_open: boolean | null;
   ctx_thread_created_at: Date | null;
-  /** Present only when a parent was asked for. */
-  ctx_parent_id?: string | null;
-  ctx_parent_thread_id?: string | null;
-  ctx_parent_status?: Comment['status'] | null;
-  ctx_parent_root_id?: string | null;
-  ctx_parent_depth?: number | null;
+  ctx_parent_id: string | null;
+  ctx_parent_thread_id: string | null;
+  ctx_parent_status: Comment['status'] | null;
+  ctx_parent_root_id: string | null;
+  ctx_parent_depth: number | null;
 } & Record<`lk_${string}`, unknown>;
 
-export async function findPostingContext(
-  db: Kysely<Database>,
-  slug: string,
-  threadKey: string,
-  ask: { parentId?: string | null; lookups?: LookupQuestions | null } = {},
-): Promise<PostingContext | undefined> {
-  // An id past bigint's range names no comment (and would fail the cast).
-  const parentId = ask.parentId && /^\d{1,19}$/.test(ask.parentId) && BigInt(ask.parentId) <= MAX_BIGINT ? ask.parentId : null;
-  const lookups = ask.lookups ? lookupSelections(sql`s.id`, ask.lookups) : [];
-  const result = await sql<ContextRow>`${prepared} select ${sql.join(SITE_COLUMNS.map((k) => sql.ref(`s.${k}`)))},
+/** What one post asks before its pipeline runs. */
+export interface ContextAsk {
+  slug: string;
+  threadKey: string;
+  parentId?: string | null;
+  lookups?: LookupQuestions | null;
+}
+
+/**
+ * The posting contexts of several posts in one statement, one answer per ask in order
+ * (undefined: no such site). The asks travel as one JSON parameter, so the statement's text
+ * never changes and PostgreSQL keeps one generic plan for it (see lookupInput).
+ */
+export async function readPostingContexts(db: Kysely<Database>, asks: readonly ContextAsk[]): Promise<Array<PostingContext | undefined>> {
+  if (asks.length === 0) return [];
+  const input = JSON.stringify(
+    asks.map((ask, ord) => ({
+      ord,
+      slug: ask.slug,
+      thread_key: ask.threadKey,
+      // An id past bigint's range names no comment (and would fail the cast).
+      parent_id: ask.parentId && /^\d{1,19}$/.test(ask.parentId) && BigInt(ask.parentId) <= MAX_BIGINT ? ask.parentId : null,
+      ...lookupInput(ask.lookups),
+    })),
+  );
+  const result = await sql<ContextRow>`${prepared} select x.ord, ${sql.join(SITE_COLUMNS.map((k) => sql.ref(`s.${k}`)))},
       p.version as ctx_policy_version, p.hash as ctx_policy_hash, p.consent_text as ctx_policy_consent_text,
-      t.id as ctx_thread_id, t.url as ctx_thread_url, t.closed as ctx_thread_closed, t.keep_open as ctx_thread_keep_open, t.created_at as ctx_thread_created_at
-      ${parentId ? sql`, pc.id as ctx_parent_id, pc.thread_id as ctx_parent_thread_id, pc.status as ctx_parent_status, pc.root_id as ctx_parent_root_id, pc.depth as ctx_parent_depth` : sql``}
-      ${lookups.length ? sql`, ${sql.join(lookups)}` : sql``}
-    from sites s
+      t.id as ctx_thread_id, t.url as ctx_thread_url, t.closed as ctx_thread_closed, t.keep_open as ctx_thread_keep_open, t.created_at as ctx_thread_created_at,
+      pc.id as ctx_parent_id, pc.thread_id as ctx_parent_thread_id, pc.status as ctx_parent_status, pc.root_id as ctx_parent_root_id, pc.depth as ctx_parent_depth,
+      ${LOOKUP_SELECTIONS}
+    from jsonb_to_recordset(${input}::jsonb) as x(ord int, slug text, thread_key text, parent_id bigint, ${LOOKUP_INPUT_TYPES})
+    join sites s on s.slug = x.slug
     left join policy_versions p on p.site_id = s.id and p.version = s.current_policy_version
-    left join threads t on t.site_id = s.id and t.key = ${threadKey}
-    ${parentId ? sql`left join comments pc on pc.id = ${parentId}` : sql``}
-    where s.slug = ${slug}`.execute(db);
-  const row = result.rows[0];
-  if (!row) return undefined;
+    left join threads t on t.site_id = s.id and t.key = x.thread_key
+    left join comments pc on pc.id = x.parent_id`.execute(db);
+  const answers: Array<PostingContext | undefined> = asks.map(() => undefined);
+  for (const row of result.rows) answers[row.ord] = contextFromRow(row, asks[row.ord]!);
+  return answers;
+}
+
+function contextFromRow(row: ContextRow, ask: ContextAsk): PostingContext {
   const site: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) if (!k.startsWith('ctx_') && !k.startsWith('lk_')) site[k] = v;
+  for (const k of SITE_COLUMNS) site[k] = row[k];
   return {
     site: site as unknown as Site,
     policy: row.ctx_policy_version !== null && row.ctx_policy_hash !== null && row.ctx_policy_consent_text !== null
@@ -86,11 +107,26 @@ export async function findPostingContext(
     thread: row.ctx_thread_id !== null && row.ctx_thread_closed !== null && row.ctx_thread_created_at !== null
       ? { id: row.ctx_thread_id, url: row.ctx_thread_url, closed: row.ctx_thread_closed, keep_open: row.ctx_thread_keep_open === true, created_at: row.ctx_thread_created_at }
       : null,
-    parent: row.ctx_parent_id != null && row.ctx_parent_thread_id != null && row.ctx_parent_status != null && row.ctx_parent_depth != null
+    parent: row.ctx_parent_id !== null && row.ctx_parent_thread_id !== null && row.ctx_parent_status !== null && row.ctx_parent_depth !== null
       ? { id: row.ctx_parent_id, thread_id: row.ctx_parent_thread_id, status: row.ctx_parent_status, root_id: row.ctx_parent_root_id ?? null, depth: row.ctx_parent_depth }
       : null,
     answers: ask.lookups ? lookupAnswers(row as Record<string, unknown>, ask.lookups) : {},
   };
+}
+
+/** Posts reading their context at the same moment share one statement (batcher.ts). */
+export const contextReader = perDatabase((db) => new Batcher((asks: ContextAsk[]) => readPostingContexts(db, asks), { maxBatch: 64, maxInFlight: 2 }));
+
+/** One post's context, read in a batch with the other posts' asking at the same moment. */
+export async function findPostingContext(
+  db: Kysely<Database>,
+  slug: string,
+  threadKey: string,
+  ask: { parentId?: string | null; lookups?: LookupQuestions | null } = {},
+): Promise<PostingContext | undefined> {
+  const one: ContextAsk = { slug, threadKey, ...ask };
+  if (db.isTransaction) return (await readPostingContexts(db, [one]))[0];
+  return contextReader(db).submit(one);
 }
 
 /** The columns a reader's new comment is written with (the rest take their defaults). */

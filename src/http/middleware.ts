@@ -14,20 +14,27 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const limitBodySize = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw new ApiError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
-  },
-});
+const tooLarge = (): never => {
+  throw new ApiError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
+};
+const limitBodySize = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
 
 /**
  * Bodies over 64 KiB are refused before they are read in full. GET, HEAD and OPTIONS carry
- * none we read, and are let through untouched: asking for the body makes @hono/node-server
- * build a full fetch Request (with its AbortSignal), a tenth of the cost of a cached read.
+ * none we read, and are let through untouched: asking for the body stream makes
+ * @hono/node-server build a full fetch Request (a ReadableStream, an AbortSignal), a tenth of
+ * the cost of a cached read. A body with a Content-Length is judged by that header alone
+ * (Node's parser never reads past it, so the body cannot be longer), which leaves the JSON to
+ * be read straight from the socket; that Request was 9% of a post's CPU. Only a chunked body,
+ * of unknown length, is counted as it streams.
  */
 export const limitBody = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+  const length = c.req.header('content-length');
+  if (length !== undefined && c.req.header('transfer-encoding') === undefined && /^\d{1,15}$/.test(length)) {
+    if (Number(length) > MAX_BODY_BYTES) tooLarge();
+    return next();
+  }
   return limitBodySize(c, next);
 });
 

@@ -62,7 +62,7 @@ describe.runIf(backends.includes('postgres'))('prepared posting statements on Po
       select name, statement, generic_plans, custom_plans from pg_prepared_statements order by statement`.execute(handle.db);
     return statements.rows.map((r) => ({
       name: r.name,
-      kind: r.statement.includes('jsonb_to_recordset') ? 'write' : r.statement.includes('policy_versions') ? 'context' : 'other',
+      kind: r.statement.includes('insert into comments') ? 'write' : r.statement.includes('policy_versions') ? 'context' : 'other',
       marked: r.statement.startsWith(PREPARE_MARK),
       generic: Number(r.generic_plans),
       custom: Number(r.custom_plans),

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertSubmission, insertSubmissions, ThreadClosedError, type NewSubmission } from '../../src/db/submission.js';
+import { insertSubmission, insertSubmissions, readPostingContexts, ThreadClosedError, type NewSubmission } from '../../src/db/submission.js';
 import { backends, testDatabaseUrl } from '../support/db.js';
 import { newSubmission } from '../support/submissions.js';
 import { createSite, createTestContext, type TestContext } from '../support/app.js';
@@ -96,6 +96,32 @@ describe.each(backends)('writing submissions in one statement on %s', (backend) 
     expect(r.events.map((e) => [e.comment_id, e.to_status]).sort()).toEqual(r.comments.map((c) => [c.id, c.status]).sort());
     const rechecks = await db.selectFrom('akismet_rechecks').select('comment_id').where('comment_id', 'in', written.map((w) => w.id)).execute();
     expect(rechecks.map((x) => x.comment_id)).toEqual([rows[5]!.id]);
+  });
+
+  it('reads several posts\' contexts in one statement, each answer in its place', async () => {
+    const site = await createSite(ctx);
+    const db = ctx.handle.db;
+    const top = await insertSubmission(db, submission(site.id, 'ctx-thread', { ip: '198.51.100.4' }));
+    const at = new Date(now.getTime() + 1000);
+    const lookups = (ip: string | null) => ({ ip, email: 'Sondra@Example.com', now: at, rateSince: new Date(now.getTime() - 600_000), body: null, duplicateSince: null, authorHistory: true });
+    const answers = await readPostingContexts(db, [
+      { slug: site.slug, threadKey: 'ctx-thread', parentId: top.id, lookups: lookups('198.51.100.4') },
+      { slug: 'no-such-site', threadKey: 'ctx-thread' },
+      { slug: site.slug, threadKey: 'not-yet', lookups: lookups(null) },
+      { slug: site.slug, threadKey: 'ctx-thread', parentId: '99999999999999999999' },
+    ]);
+    expect(answers).toHaveLength(4);
+    expect(answers[0]).toMatchObject({ site: { id: site.id, slug: site.slug }, policy: { version: 1 }, thread: { id: top.thread_id, closed: false } });
+    expect(answers[0]!.parent).toEqual({ id: top.id, thread_id: top.thread_id, status: 'published', root_id: null, depth: 0 });
+    expect(answers[0]!.answers.recentByIp?.count).toBe(1);
+    expect(answers[0]!.answers.recentByEmail?.count).toBe(1);
+    expect(answers[0]!.answers.authorHistory?.history).toEqual({ published: 1, pending: 0, spam: 0, rejected: 0 });
+    expect(answers[1]).toBeUndefined();
+    expect(answers[2]).toMatchObject({ thread: null, parent: null });
+    expect(answers[2]!.answers.recentByIp).toBeUndefined();
+    expect(answers[2]!.answers.bans).toEqual([]);
+    // An id past bigint's range names no comment; nothing was asked, so nothing is read ahead.
+    expect(answers[3]).toMatchObject({ parent: null, answers: {} });
   });
 
   it('refuses a batch whose rows it could not tell apart', async () => {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ThreadClosedError, type NewSubmission } from '../../src/db/submission.js';
+import { contextReader, ThreadClosedError, type NewSubmission } from '../../src/db/submission.js';
 import { SubmissionWriter, submissionWriter } from '../../src/db/submissionWriter.js';
 import { backends, openTestDatabase } from '../support/db.js';
 import { newSubmission } from '../support/submissions.js';
@@ -30,7 +30,7 @@ describe.each(backends)('the submission writer on %s', (backend) => {
     const rest = Array.from({ length: 9 }, (_, i) => writer.write(submission(site.id, 'together', { body: `waiting ${i}` })));
     const rows = await Promise.all([first, ...rest]);
 
-    expect(writer.stats).toEqual({ batches: 2, posts: 10, largestBatch: 9, splits: 0 });
+    expect(writer.stats).toEqual({ batches: 2, items: 10, largestBatch: 9, splits: 0 });
     expect(rows.slice(1).map((r) => r.body)).toEqual(Array.from({ length: 9 }, (_, i) => `waiting ${i}`));
     const stored = await commentsOf(site.id);
     expect(stored.map((c) => c.id).sort()).toEqual(rows.map((r) => r.id).sort());
@@ -83,7 +83,8 @@ describe.each(backends)('the submission writer on %s', (backend) => {
 
   it('answers every reader posting at once through the API, each comment stored once with its consent record', async () => {
     const site = await createSite(ctx);
-    const before = submissionWriter(ctx.handle.db).stats.posts;
+    const before = submissionWriter(ctx.handle.db).stats.items;
+    const read = { ...contextReader(ctx.handle.db).stats };
     const responses = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
         postJson(ctx.app, '/api/v1/comments', commentPayload(site, { thread: `crowd-${i % 3}`, body: `Reader ${i} was here.`, author: { name: `Reader ${i}`, email: `r${i}@example.com` } })),
@@ -92,7 +93,11 @@ describe.each(backends)('the submission writer on %s', (backend) => {
     expect(responses.map((r) => r.status)).toEqual(Array(24).fill(201));
     const answered = await Promise.all(responses.map((r) => r.json() as Promise<{ comment: { id: string; body: string } }>));
     expect(answered.map((a) => a.comment.body)).toEqual(Array.from({ length: 24 }, (_, i) => `Reader ${i} was here.`));
-    expect(submissionWriter(ctx.handle.db).stats.posts - before).toBe(24);
+    expect(submissionWriter(ctx.handle.db).stats.items - before).toBe(24);
+    // Their contexts were read in shared statements too.
+    const reads = contextReader(ctx.handle.db).stats;
+    expect(reads.items - read.items).toBe(24);
+    expect(reads.batches - read.batches).toBeLessThan(24);
 
     const db = ctx.handle.db;
     const stored = await db.selectFrom('comments').select(['id', 'body']).where('site_id', '=', site.id).execute();
