@@ -106,10 +106,12 @@ async function runLoadProcess(cfg: LoadConfig, serverPid: number, database: stri
     });
     let out = '';
     let err = '';
-    let start: { server: number; pg: number; ticks: { busy: number; total: number }; at: number } | null = null;
+    let start: { server: number; pg: Map<number, number>; ticks: { busy: number; total: number }; at: number } | null = null;
     let pids: number[] = [];
     let sampling: Promise<void> | null = null;
-    const sample = () => ({ server: cpuSecondsOf(serverPid), pg: postgresCpuSeconds(pids), ticks: machineTicks(), at: Date.now() });
+    // Per PostgreSQL process, so one that exits mid-measurement (an idle pool connection closed)
+    // is left out rather than subtracting its whole life's CPU.
+    const sample = () => ({ server: cpuSecondsOf(serverPid), pg: new Map(pids.map((pid) => [pid, postgresCpuSeconds([pid])])), ticks: machineTicks(), at: Date.now() });
     child.stdout.on('data', (d: Buffer) => {
       out += d;
       if (!sampling && out.includes('"event":"measuring"')) {
@@ -136,7 +138,12 @@ async function runLoadProcess(cfg: LoadConfig, serverPid: number, database: stri
       const cores = os.availableParallelism();
       const busyCores = ((end.ticks.busy - start.ticks.busy) / (end.ticks.total - start.ticks.total)) * cores;
       const serverCpu = (end.server - start.server) / seconds;
-      const postgresCpu = (end.pg - start.pg) / seconds;
+      let pgSeconds = 0;
+      for (const [pid, before] of start.pg) {
+        const after = end.pg.get(pid) ?? 0;
+        if (after >= before) pgSeconds += after - before;
+      }
+      const postgresCpu = pgSeconds / seconds;
       resolve({ ...result, serverCpu, postgresCpu, otherCpu: Math.max(0, busyCores - serverCpu - postgresCpu - result.loadCpu) });
     });
   });
@@ -334,8 +341,9 @@ async function header(): Promise<string[]> {
   const c = new pg.Client({ connectionString: databaseUrl('postgres') });
   await c.connect();
   const version = (await c.query(`select current_setting('server_version') as v`)).rows[0].v as string;
-  const settings = (await c.query(`select name, setting, unit from pg_settings where name in ('shared_buffers', 'max_connections', 'synchronous_commit', 'work_mem')`)).rows
-    .map((r: { name: string; setting: string; unit: string | null }) => `${r.name}=${r.setting}${r.unit ?? ''}`)
+  // current_setting gives the value with its unit (128MB), as postgresql.conf would write it.
+  const settings = (await c.query(`select name, current_setting(name) as value from pg_settings where name in ('shared_buffers', 'max_connections', 'synchronous_commit', 'work_mem') order by name`)).rows
+    .map((r: { name: string; value: string }) => `${r.name}=${r.value}`)
     .join(', ');
   await c.end();
   return [
