@@ -239,7 +239,7 @@ export async function measure(path: string): Promise<void> {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   };
   const timer = setInterval(sample, 25);
-  const counts = { thread: 0, comment: 0, skip: 0 };
+  const counts = { policy: 0, thread: 0, comment: 0, skip: 0 };
   const started = performance.now();
   for await (const record of readWordPress(path, { includePings: true })) {
     if (++counts[record.type] % 1000 === 0) sample();

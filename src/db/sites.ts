@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, PolicyVersion, Site } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -67,9 +67,10 @@ export function policyHash(text: string, consentText: string): string {
  * records keep pointing at the text their author accepted.
  */
 export async function addPolicyVersion(trx: Transaction<Database>, siteId: string, text: string, consentText: string): Promise<PolicyVersion> {
-  // Lock the site row so two admins saving at once get consecutive versions.
-  const site = await trx.selectFrom('sites').select(['id', 'current_policy_version']).where('id', '=', siteId).forUpdate().executeTakeFirstOrThrow();
-  const version = (site.current_policy_version ?? 0) + 1;
+  // Lock the site row so two admins saving at once get consecutive versions. After the
+  // highest version, not the current one: an import may have added older ones after it.
+  await trx.selectFrom('sites').select('id').where('id', '=', siteId).forUpdate().executeTakeFirstOrThrow();
+  const version = await nextPolicyVersion(trx, siteId);
   const row = await trx
     .insertInto('policy_versions')
     .values({ site_id: siteId, version, text, consent_text: consentText, hash: policyHash(text, consentText) })
@@ -77,4 +78,37 @@ export async function addPolicyVersion(trx: Transaction<Database>, siteId: strin
     .executeTakeFirstOrThrow();
   await trx.updateTable('sites').set({ current_policy_version: version }).where('id', '=', siteId).execute();
   return row;
+}
+
+async function nextPolicyVersion(db: Db, siteId: string): Promise<number> {
+  const row = await db.selectFrom('policy_versions').select(sql<number>`coalesce(max(version), 0)::int`.as('max')).where('site_id', '=', siteId).executeTakeFirstOrThrow();
+  return row.max + 1;
+}
+
+/**
+ * A policy version from another site's export (moving a site between servers): the version
+ * with the same text and consent sentence when the site has one, else a new version after
+ * its highest, dated as the original. Its number here is returned, for the consent records
+ * that point at it. A site that nobody has agreed to anything on yet (the policy create-site
+ * gave it) takes the export's current policy as its own.
+ */
+export async function importPolicyVersion(
+  db: Kysely<Database>,
+  siteId: string,
+  p: { text: string; consentText: string; createdAt: Date; current: boolean },
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const site = await trx.selectFrom('sites').select(['id', 'current_policy_version']).where('id', '=', siteId).forUpdate().executeTakeFirstOrThrow();
+    const hash = policyHash(p.text, p.consentText);
+    const same = await trx.selectFrom('policy_versions').select('version').where('site_id', '=', siteId).where('hash', '=', hash).orderBy('version').executeTakeFirst();
+    const version = same?.version ?? (await nextPolicyVersion(trx, siteId));
+    if (!same) {
+      await trx.insertInto('policy_versions').values({ site_id: siteId, version, text: p.text, consent_text: p.consentText, hash, created_at: p.createdAt }).execute();
+    }
+    if (p.current && site.current_policy_version !== version) {
+      const agreed = await trx.selectFrom('consent_records').select('id').where('site_id', '=', siteId).where('basis', '=', 'form').limit(1).executeTakeFirst();
+      if (!agreed) await trx.updateTable('sites').set({ current_policy_version: version }).where('id', '=', siteId).execute();
+    }
+    return version;
+  });
 }

@@ -36,6 +36,33 @@ export interface ImportComment {
   body: string;
   status: ImportStatus;
   kind: ImportKind;
+  /**
+   * The consent record kept with the comment, when the export has one (Parley's own): the
+   * proof of what its author agreed to travels with the comment. Without it the comment gets
+   * a record with the basis `imported`.
+   */
+  consent?: ImportConsent;
+}
+
+export interface ImportConsent {
+  basis: 'form' | 'imported';
+  /** The policy version in the exporting site's numbering (mapped by the importer). */
+  policyVersion: number | null;
+  policyHash: string | null;
+  consentText: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+}
+
+/** A version of the exporting site's comment policy (Parley exports only). */
+export interface ImportPolicy {
+  version: number;
+  text: string;
+  consentText: string;
+  createdAt: Date;
+  /** The exporting site's current policy. */
+  current: boolean;
 }
 
 export interface ImportSkip {
@@ -46,6 +73,7 @@ export interface ImportSkip {
 }
 
 export type ImportRecord =
+  | ({ type: 'policy' } & ImportPolicy)
   | ({ type: 'thread' } & ImportThread)
   | ({ type: 'comment' } & ImportComment)
   | ({ type: 'skip' } & ImportSkip);

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { sql, type Kysely } from 'kysely';
 import { bodyHash } from '../db/moderationLookups.js';
 import type { CommentStatus, Database, Site } from '../db/schema.js';
+import { importPolicyVersion } from '../db/sites.js';
 import type { ImportComment, ImportRecord } from '../import/records.js';
 import { avatarSeed } from './postComment.js';
 
@@ -251,9 +252,13 @@ export async function importRecords(db: Kysely<Database>, site: Pick<Site, 'id'>
     return done;
   };
 
+  // The exporting site's policy versions → theirs here (Parley exports name them before any comment).
+  const policyVersions = new Map<number, number>();
   for await (const record of records) {
     if (record.type === 'skip') {
       skip(record.reason, record.externalId);
+    } else if (record.type === 'policy') {
+      policyVersions.set(record.version, await importPolicyVersion(db, site.id, record));
     } else if (record.type === 'thread') {
       if (threadIds.has(record.externalId)) continue;
       const row = await db
@@ -272,6 +277,9 @@ export async function importRecords(db: Kysely<Database>, site: Pick<Site, 'id'>
       }
       const externalId = ext(record.threadExternalId, record.externalId);
       const parentExternalId = record.parentExternalId ? ext(record.threadExternalId, record.parentExternalId) : null;
+      const consent = record.consent;
+      // The consent keeps its policy hash and text whatever happens to the version number.
+      if (consent?.policyVersion != null) consent.policyVersion = policyVersions.get(consent.policyVersion) ?? null;
       batch.push({ externalId, threadId, parentExternalId, c: record });
       if (batch.length >= batchSize) {
         // The database writes while the XML parser reads on; each batch waits for the one before.
@@ -303,8 +311,9 @@ export async function importRecords(db: Kysely<Database>, site: Pick<Site, 'id'>
 async function insertBatch(db: Kysely<Database>, siteId: string, values: BatchRow[], avatarOf: (email: string) => string): Promise<number> {
   const column = <T>(pick: (v: (typeof values)[number]) => T): T[] => values.map(pick);
   const comment = (v: (typeof values)[number]) => v.r.c;
-  // No consent was shown by us: the basis says "imported", nothing is invented. The hash is
-  // emailHash() in SQL: sha256 of the trimmed, lower-cased address.
+  // A record's own consent (Parley's export) is kept as it was; otherwise no consent was shown
+  // by us, the basis says "imported" and nothing is invented. The hash is emailHash() in SQL:
+  // sha256 of the trimmed, lower-cased address.
   const result = await sql<{ comment_id: string }>`
     with ins as (
       insert into comments (id, site_id, thread_id, parent_id, root_id, depth, reply_count, author_name, author_email, author_website, author_avatar,
@@ -324,10 +333,23 @@ async function insertBatch(db: Kysely<Database>, siteId: string, values: BatchRo
       on conflict (site_id, external_id) where external_id is not null do nothing
       returning id, external_id, author_email, created_at
     )
-    insert into consent_records (site_id, comment_id, basis, email, email_hash, created_at)
-    select ${siteId}::bigint, ins.id, 'imported', ins.author_email,
-           encode(sha256(convert_to(lower(trim(coalesce(ins.author_email, 'imported:' || ins.external_id))), 'UTF8')), 'hex'), ins.created_at
+    insert into consent_records (site_id, comment_id, basis, policy_version, policy_hash, consent_text, email, email_hash, ip, user_agent, created_at)
+    select ${siteId}::bigint, ins.id, coalesce(k.basis, 'imported'), k.policy_version, k.policy_hash, k.consent_text, ins.author_email,
+           encode(sha256(convert_to(lower(trim(coalesce(ins.author_email, 'imported:' || ins.external_id))), 'UTF8')), 'hex'),
+           k.ip, k.user_agent, coalesce(k.created_at, ins.created_at)
     from ins
+    ${
+      values.some((v) => comment(v).consent)
+        ? sql`left join unnest(
+            ${column((v) => v.r.externalId)}::text[], ${column((v) => comment(v).consent?.basis ?? null)}::text[],
+            ${column((v) => comment(v).consent?.policyVersion ?? null)}::int[], ${column((v) => comment(v).consent?.policyHash ?? null)}::text[],
+            ${column((v) => comment(v).consent?.consentText ?? null)}::text[], ${column((v) => validIp(comment(v).consent?.ip))}::inet[],
+            ${column((v) => comment(v).consent?.userAgent ?? null)}::text[], ${column((v) => comment(v).consent?.createdAt ?? null)}::timestamptz[]
+          ) as k(external_id, basis, policy_version, policy_hash, consent_text, ip, user_agent, created_at) on k.external_id = ins.external_id`
+        : // WordPress and Disqus exports carry no consent: eight arrays of nulls would cost 7% of an import.
+          sql`left join (select null::text as basis, null::int as policy_version, null::text as policy_hash, null::text as consent_text,
+                                null::inet as ip, null::text as user_agent, null::timestamptz as created_at) k on false`
+    }
     returning comment_id`.execute(db);
   return result.rows.length;
 }

@@ -676,7 +676,10 @@ describe('import --include-pings, export, then import parley into another site',
     expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'parley-export', version: 1, site: { slug: 'wp-pings' } });
     const exportedComments = Object.values(source).filter((c) => c.status !== 'rejected').length;
     expect(exportedComments).toBe(32);
-    expect(lines).toHaveLength(1 + sourceThreads.length + exportedComments);
+    // The header, the site's policy version (the one create-site gave it), its threads and comments.
+    const policies = lines.map((l) => JSON.parse(l)).filter((v) => v.type === 'policy');
+    expect(policies).toEqual([expect.objectContaining({ version: 1, current: true })]);
+    expect(lines).toHaveLength(1 + policies.length + sourceThreads.length + exportedComments);
     expect(r.stderr).toBe(`Wrote ${lines.length - 1} records to ${file}.\n`);
   });
 

@@ -11,7 +11,8 @@ import { erasePersonData } from '../../src/services/dataSubject.js';
 import { importRecords } from '../../src/services/importComments.js';
 import { exportSiteRecords, readParleyExport } from '../../src/services/parleyFormat.js';
 import { backends } from '../support/db.js';
-import { createSite, createTestContext, type TestContext } from '../support/app.js';
+import { commentPayload, createSite, createTestContext, postJson, type TestContext } from '../support/app.js';
+import { addPolicyVersion } from '../../src/db/sites.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
 const wxr = path.join(fixtures, 'wxr/theme-unit-test-data.xml');
@@ -94,6 +95,55 @@ describe.each(backends)('importing exports into a site on %s', (backend) => {
         left join comments p on p.id = c.parent_id where c.site_id = ${siteId} order by c.body, c.depth`.execute(ctx.handle.db)).rows;
     expect(await shape(target.id)).toEqual(await shape(source.id));
     expect((await run(target.id, readParleyExport(file), 'parley')).imported).toBe(0);
+  });
+
+  it('moves the proof of consent with the comments: policy versions and each comment\'s consent record', async () => {
+    const db = ctx.handle.db;
+    const source = await createSite(ctx);
+    await db.transaction().execute((trx) => addPolicyVersion(trx, source.id, 'Version two: links are removed.', 'I agree to version two.'));
+    // One reader agreed to version 1, another (and a reply) to version 2, through the real endpoint.
+    const posted: Array<{ id: string; policyVersion: number }> = [];
+    for (const [policyVersion, body, parent] of [[1, 'Agreed to the first policy.', null], [2, 'Agreed to the second.', null], [2, 'A reply, also under the second.', 1]] as const) {
+      if (policyVersion === 1) await db.updateTable('sites').set({ current_policy_version: 1 }).where('id', '=', source.id).execute();
+      else await db.updateTable('sites').set({ current_policy_version: 2 }).where('id', '=', source.id).execute();
+      const res = await postJson(ctx.app, '/api/v1/comments', commentPayload({ slug: source.slug, policyVersion }, {
+        thread: 'moved', body, author: { name: `Reader ${policyVersion}`, email: `reader${policyVersion}@example.com` },
+        ...(parent !== null ? { parentId: posted[parent - 1]!.id } : {}),
+      }), { 'x-forwarded-for': '198.51.100.7' });
+      expect(res.status).toBe(201);
+      posted.push({ id: (await res.json()).comment.id, policyVersion });
+    }
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-export-')), 'site.jsonl');
+    const lines: string[] = [];
+    for await (const line of exportSiteRecords(db, source)) lines.push(line);
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+
+    // The new server's site, as create-site makes it: a default policy nobody agreed to yet.
+    const target = await createSite(ctx);
+    const report = await run(target.id, readParleyExport(file), 'parley');
+    expect(report).toMatchObject({ imported: 3, skipped: 0 });
+
+    const consentOf = async (siteId: string) =>
+      (await sql<{ body: string; basis: string; policy_hash: string; consent_text: string; policy_text: string; email_hash: string; at: string }>`
+        select c.body, r.basis, r.policy_hash, r.consent_text, p.text as policy_text, r.email_hash, r.created_at::text as at
+        from consent_records r join comments c on c.id = r.comment_id
+        join policy_versions p on p.site_id = r.site_id and p.version = r.policy_version
+        where r.site_id = ${siteId} order by c.body`.execute(db)).rows;
+    const before = await consentOf(source.id);
+    expect(before.map((r) => r.basis)).toEqual(['form', 'form', 'form']);
+    // Same basis, policy (by hash and text, whatever its number here), sentence, email hash and time.
+    expect(await consentOf(target.id)).toEqual(before);
+    // The target had only its unused default policy: it now runs the moved site's current one.
+    const current = await sql<{ text: string }>`select p.text from sites s join policy_versions p on p.site_id = s.id and p.version = s.current_policy_version where s.id = ${target.id}`.execute(db);
+    expect(current.rows[0]!.text).toBe('Version two: links are removed.');
+    // Importing again adds neither comments nor policy versions.
+    const versions = async () => (await db.selectFrom('policy_versions').select('version').where('site_id', '=', target.id).execute()).length;
+    const versionCount = await versions();
+    expect((await run(target.id, readParleyExport(file), 'parley')).imported).toBe(0);
+    expect(await versions()).toBe(versionCount);
+    // A new policy saved afterwards gets the next free number, after the imported ones.
+    const next = await db.transaction().execute((trx) => addPolicyVersion(trx, target.id, 'Version three.', 'I agree to three.'));
+    expect(next.version).toBe(versionCount + 1);
   });
 
   // Every comment's place in its tree and its count of published replies, by external id.
