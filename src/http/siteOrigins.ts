@@ -4,6 +4,15 @@ import { listAllowedOrigins } from '../db/sites.js';
 import type { Database, Site } from '../db/schema.js';
 import { ApiError } from './errors.js';
 
+/**
+ * The site's front page as far as Parley knows it: its first allowed origin (the site owner
+ * lists the site's own address first), or null for a site that allows none.
+ */
+export function siteHomeUrl(site: Pick<Site, 'allowed_origins'>): string | null {
+  const first = site.allowed_origins[0];
+  return first ? `${first.replace(/\/+$/, '')}/` : null;
+}
+
 const ALLOW_METHODS = 'GET,POST,PATCH,DELETE,OPTIONS';
 const ALLOW_HEADERS = 'Content-Type,Authorization,Last-Event-ID';
 const EXPOSE_HEADERS = 'Retry-After,ETag';

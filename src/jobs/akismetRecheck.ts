@@ -2,6 +2,7 @@ import { findCommentForUpdate } from '../db/comments.js';
 import type { CommentStatus } from '../db/schema.js';
 import { findSiteById } from '../db/sites.js';
 import { findThreadById } from '../db/threads.js';
+import { siteHomeUrl } from '../http/siteOrigins.js';
 import type { AkismetParams } from '../moderation/akismet/client.js';
 import { runRecheck, type DeferredRecheck } from '../moderation/akismet/recheck.js';
 import { runPipeline } from '../moderation/pipeline.js';
@@ -83,7 +84,7 @@ async function decideAfterAkismet(services: Services, commentId: string, _hamFla
   const later = services.phases.slice(index + 1);
   const outcome = await runPipeline(later, {
     submission: {
-      siteId: site.id, siteSlug: site.slug, threadKey: thread.key, threadUrl: thread.url, parentId: comment.parent_id, isEdit: true,
+      siteId: site.id, siteSlug: site.slug, siteUrl: siteHomeUrl(site), threadKey: thread.key, threadUrl: thread.url, parentId: comment.parent_id, isEdit: true,
       author: { name: comment.author_name, email: comment.author_email ?? '', website: comment.author_website },
       body: comment.body, ip: comment.ip, userAgent: comment.user_agent, referrer: comment.referrer, honeypot: null, formToken: null, receivedAt: services.clock(),
     },

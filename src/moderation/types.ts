@@ -27,6 +27,8 @@ export interface Submission {
   threadKey: string;
   /** The article's URL, when known (Akismet's permalink). */
   threadUrl: string | null;
+  /** The site's front page, when known (Akismet's `blog`: see siteHomeUrl). */
+  siteUrl?: string | null;
   parentId: string | null;
   /** True when an already stored comment is being edited by its author. */
   isEdit: boolean;

@@ -5,6 +5,7 @@ import type { Comment, CommentStatus } from '../db/schema.js';
 import { findSiteById } from '../db/sites.js';
 import { findThreadById } from '../db/threads.js';
 import { ApiError } from '../http/errors.js';
+import { siteHomeUrl } from '../http/siteOrigins.js';
 import type { Decision } from '../moderation/types.js';
 import { changeCommentStatus, liveEventForChange } from './commentStatus.js';
 import type { Services } from './context.js';
@@ -50,6 +51,7 @@ export async function editOwnComment(services: Services, id: string, token: stri
   const outcome = await runPipelineOrRefuse(services, site, {
     siteId: site.id,
     siteSlug: site.slug,
+    siteUrl: siteHomeUrl(site),
     threadKey: thread.key,
     threadUrl: thread.url,
     parentId: comment.parent_id,

@@ -5,7 +5,7 @@ import type { CommentStatus, Database, Site } from '../db/schema.js';
 import { findSiteBySlug } from '../db/sites.js';
 import { findPostingContext, ThreadClosedError } from '../db/submission.js';
 import { writeSubmission } from '../db/submissionWriter.js';
-import { assertOriginAllowed } from '../http/siteOrigins.js';
+import { assertOriginAllowed, siteHomeUrl } from '../http/siteOrigins.js';
 import { ApiError } from '../http/errors.js';
 import { runPipeline } from '../moderation/pipeline.js';
 import { RATE_WINDOW_MINUTES } from '../moderation/phases/behaviour.js';
@@ -121,6 +121,7 @@ export async function postComment(services: Services, input: PostCommentInput): 
   const submission: Submission = {
     siteId: site.id,
     siteSlug: site.slug,
+    siteUrl: siteHomeUrl(site),
     threadKey: input.thread,
     threadUrl: input.url ?? existingThread?.url ?? null,
     parentId: input.parentId,

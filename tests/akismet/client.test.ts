@@ -62,6 +62,11 @@ describe('buildAkismetParams', () => {
     expect(p.recheck_reason).toBe('edit');
   });
 
+  it('names the site the comment is on as the blog when it is known', () => {
+    expect(buildAkismetParams(aSubmission({ siteUrl: 'https://altfilmguide.example/' }), 'x').blog).toBe('https://altfilmguide.example/');
+    expect(Object.keys(buildAkismetParams(aSubmission(), 'x'))).not.toContain('blog');
+  });
+
   it('leaves out what the reader did not send, so JSON evidence has no nulls', () => {
     const p = buildAkismetParams(aSubmission({ userAgent: null, referrer: null, threadUrl: null, author: { name: 'A', email: 'a@example.org', website: null } }), 'x');
     expect(Object.keys(p)).not.toContain('user_agent');

@@ -36,6 +36,21 @@ describe.each(backends)('Akismet through POST /api/v1/comments on %s', (backend)
     expect(sent).toMatchObject({ user_ip: '203.0.113.9', user_agent: 'Reader/1.0', referrer: 'https://www.altfilmguide.com/refusenik-qa/', comment_type: 'comment', comment_author: guaranteedSpamAuthor, permalink: 'https://www.altfilmguide.com/refusenik-qa/', is_test: expect.anything() });
   });
 
+  it('names each site to Akismet by its own front page, and the server only for a site without an address', async () => {
+    const film = await createSite(ctx, { allowedOrigins: ['https://www.altfilmguide.com', 'https://staging.altfilmguide.com'] });
+    const bare = await createSite(ctx);
+    for (const site of [film, bare]) {
+      const res = await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { body: `A comment on ${site.slug}.` }), { 'x-forwarded-for': '203.0.113.10' });
+      expect(res.status).toBe(201);
+    }
+    const [first, second] = akismet.requestsTo('comment-check');
+    expect(first!.params.blog).toBe('https://www.altfilmguide.com/');
+    expect(second!.params.blog).toBe('http://parley.test');
+    // Stored with the check, so a moderator's later report names the same site.
+    const stored = await ctx.handle.db.selectFrom('comments').select('moderation').where('site_id', '=', film.id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored.moderation)).toContain('"blog":"https://www.altfilmguide.com/"');
+  });
+
   it('holds the comment with spam-check-deferred when Akismet hangs, then publishes it when a recheck gets an answer', async () => {
     const site = await createSite(ctx);
     await akismet.setFailure('hang');

@@ -22,6 +22,12 @@ export interface AkismetParams {
   comment_content: string;
   /** ISO 8601, UTC. */
   comment_date_gmt: string;
+  /**
+   * The front page of the site the comment is on. Several sites share one Parley server and
+   * one key; Akismet keeps what it learns per `blog`, so each site is named as itself, not as
+   * the server. Absent, the checker's own `blog` (the server's public URL) is sent.
+   */
+  blog?: string;
   blog_lang?: string;
   blog_charset: string;
   /** Tells Akismet not to learn from this call (CI, staging). */
@@ -91,7 +97,7 @@ export function createAkismetChecker(opts: AkismetCheckerOptions): AkismetChecke
   const clientFor = (params: AkismetParams | null, requestFields: Record<string, string> = {}): AkismetClient => {
     const client = new AkismetClient({
       key: opts.key,
-      blog: opts.blog,
+      blog: params?.blog ?? opts.blog,
       ...(opts.host !== undefined ? { host: opts.host } : {}),
       ...(opts.protocol !== undefined ? { protocol: opts.protocol } : {}),
       ...(opts.userAgent !== undefined ? { userAgent: opts.userAgent } : {}),
@@ -161,6 +167,7 @@ export function buildAkismetParams(
     comment_author_url: submission.author.website ?? undefined,
     comment_content: body,
     comment_date_gmt: submission.receivedAt.toISOString(),
+    blog: submission.siteUrl ?? undefined,
     blog_lang: opts.blogLang,
     blog_charset: 'UTF-8',
     is_test: opts.isTest ? true : undefined,
