@@ -1,4 +1,4 @@
-import { addPolicyVersion, findSiteBySlug, insertSite } from '../db/sites.js';
+import { addPolicyVersion, findSiteBySlug, insertSite, siteSlugProblem } from '../db/sites.js';
 import { openCliServices, parseOptions } from './context.js';
 
 export const summary = 'create-site --slug SLUG --name NAME [--origin https://example.com]… [--policy TEXT --consent SENTENCE]: add a site';
@@ -9,8 +9,13 @@ const defaultPolicy = 'Be civil and stay on topic. Links in comments are removed
 export async function run(args: string[]): Promise<number> {
   const { options } = parseOptions(args);
   const origins = args.flatMap((a, i) => (a === '--origin' && args[i + 1] ? [args[i + 1]!] : a.startsWith('--origin=') ? [a.slice(9)] : []));
-  if (!options.slug || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(options.slug) || !options.name) {
+  if (!options.slug || !options.name) {
     process.stderr.write(`Usage: npm run cli -- ${summary}\n(slug: lowercase letters, digits and dashes)\n`);
+    return 2;
+  }
+  const slugProblem = siteSlugProblem(options.slug);
+  if (slugProblem) {
+    process.stderr.write(`Usage: npm run cli -- ${summary}\nCannot use "${options.slug}" as a slug: ${slugProblem}.\n`);
     return 2;
   }
   for (const o of origins) {

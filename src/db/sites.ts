@@ -41,7 +41,22 @@ export interface NewSite {
   reportThreshold?: number;
 }
 
+/**
+ * Slugs a site may not take: they are fixed path segments beside `/:site` routes
+ * (`/privacy/confirm` beside `/privacy/:site`), so such a site's pages would be unreachable.
+ */
+export const RESERVED_SITE_SLUGS: ReadonlySet<string> = new Set(['confirm']);
+
+/** Why a slug cannot name a site, or null when it can. */
+export function siteSlugProblem(slug: string): string | null {
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) return 'a slug is 1 to 63 lowercase letters, digits and dashes, starting with a letter or digit';
+  if (RESERVED_SITE_SLUGS.has(slug)) return `"${slug}" is reserved (it is part of Parley's own addresses)`;
+  return null;
+}
+
 export async function insertSite(db: Db, site: NewSite): Promise<Site> {
+  const problem = siteSlugProblem(site.slug);
+  if (problem) throw new Error(`Cannot create site "${site.slug}": ${problem}.`);
   return db
     .insertInto('sites')
     .values({

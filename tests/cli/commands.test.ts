@@ -324,6 +324,7 @@ function startCommands(sites: Sites) {
   const site = {
     blog,
     badSlug: started(() => run(['create-site', '--slug', 'Bad_Slug', '--name', 'Bad'])),
+    reserved: started(() => run(['create-site', '--slug', 'confirm', '--name', 'Confirm'])),
     badOrigin: started(() => run(['create-site', '--slug', 'cli-bad-origin', '--name', 'Bad Origin', '--origin', 'https://blog.example/comments'])),
     existing: started(async () => {
       await blog;
@@ -500,6 +501,13 @@ describe('create-site', { timeout: waitLimit }, () => {
     expect(r.stderr).toMatch(/^Usage: npm run cli -- create-site/);
     expect(r.stderr).toContain('lowercase letters, digits and dashes');
     expect(await db.selectFrom('sites').select('id').where(sql<boolean>`lower(slug) like 'bad%'`).execute()).toEqual([]);
+  });
+
+  it('refuses a slug that Parley\'s own addresses use (/privacy/confirm) and creates nothing', async () => {
+    const r = await jobs.site.reserved;
+    expectExit(r, 2);
+    expect(r.stderr).toContain('Cannot use "confirm" as a slug: "confirm" is reserved');
+    expect(await siteRow('confirm')).toBeUndefined();
   });
 
   it('refuses an origin with a path (exit 2) and creates nothing', async () => {
