@@ -23,22 +23,6 @@ export async function openCliServices(): Promise<{ services: Services; close(): 
   };
 }
 
-/** `--name value` options; flags without a value are "true". */
-export function parseOptions(args: string[]): { positional: string[]; options: Record<string, string> } {
-  const positional: string[] = [];
-  const options: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a.startsWith('--')) {
-      const [k, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-      if (inline !== undefined) options[k] = inline;
-      else if (args[i + 1] !== undefined && !args[i + 1]!.startsWith('--')) options[k] = args[++i]!;
-      else options[k] = 'true';
-    } else positional.push(a);
-  }
-  return { positional, options };
-}
-
 export async function requireSite(services: Services, slug: string | undefined): Promise<Site> {
   if (!slug) throw new Error('Say which site with --site SLUG.');
   const site = await findSiteBySlug(services.db, slug);

@@ -1,5 +1,6 @@
 import { addPolicyVersion, findSiteBySlug, insertSite, siteSlugProblem } from '../db/sites.js';
-import { openCliServices, parseOptions } from './context.js';
+import { parseCommandArgs } from './args.js';
+import { openCliServices } from './context.js';
 
 export const summary = 'create-site --slug SLUG --name NAME [--origin https://example.com]… [--policy TEXT --consent SENTENCE]: add a site';
 
@@ -7,8 +8,14 @@ const defaultConsent = 'By using this form you agree with the storage and handli
 const defaultPolicy = 'Be civil and stay on topic. Links in comments are removed. We keep your name, email address (never shown publicly) and IP address to moderate comments; IP addresses are erased after 30 days.';
 
 export async function run(args: string[]): Promise<number> {
-  const { options } = parseOptions(args);
-  const origins = args.flatMap((a, i) => (a === '--origin' && args[i + 1] ? [args[i + 1]!] : a.startsWith('--origin=') ? [a.slice(9)] : []));
+  const parsed = parseCommandArgs(
+    args,
+    { slug: { type: 'string' }, name: { type: 'string' }, origin: { type: 'string', multiple: true }, policy: { type: 'string' }, consent: { type: 'string' } },
+    `Usage: npm run cli -- ${summary}\n(slug: lowercase letters, digits and dashes)`,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const options = parsed.values;
+  const origins = options.origin ?? [];
   if (!options.slug || !options.name) {
     process.stderr.write(`Usage: npm run cli -- ${summary}\n(slug: lowercase letters, digits and dashes)\n`);
     return 2;

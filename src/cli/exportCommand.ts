@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import { exportSiteRecords } from '../services/parleyFormat.js';
-import { openCliServices, parseOptions, requireSite } from './context.js';
+import { parseCommandArgs } from './args.js';
+import { openCliServices, requireSite } from './context.js';
 
 export const summary = 'export --site SLUG [--out FILE]: write the site\'s threads and comments as JSON Lines (read back by import parley)';
 
 export async function run(args: string[]): Promise<number> {
-  const { options } = parseOptions(args);
+  const parsed = parseCommandArgs(args, { site: { type: 'string' }, out: { type: 'string' } }, `Usage: npm run cli -- ${summary}`);
+  if ('exit' in parsed) return parsed.exit;
+  const options = parsed.values;
   const { services, close } = await openCliServices();
   try {
     const site = await requireSite(services, options.site);

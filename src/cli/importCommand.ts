@@ -3,14 +3,17 @@ import { ImportFileError, type ImportRecord } from '../import/records.js';
 import { readWordPress } from '../import/wordpress.js';
 import { importRecords } from '../services/importComments.js';
 import { readParleyExport } from '../services/parleyFormat.js';
-import { openCliServices, parseOptions, requireSite } from './context.js';
+import { parseCommandArgs } from './args.js';
+import { openCliServices, requireSite } from './context.js';
 import { progressLine } from './progress.js';
 
 export const summary = 'import wordpress|disqus|parley FILE --site SLUG [--include-pings]: bring in comments from an export';
 
 export async function run(args: string[]): Promise<number> {
-  const { positional, options } = parseOptions(args);
-  const [source, file] = positional;
+  const parsed = parseCommandArgs(args, { site: { type: 'string' }, 'include-pings': { type: 'boolean' } }, `Usage: npm run cli -- ${summary}`, 2);
+  if ('exit' in parsed) return parsed.exit;
+  const options = parsed.values;
+  const [source, file] = parsed.positionals;
   if (!source || !file || !['wordpress', 'disqus', 'parley'].includes(source)) {
     process.stderr.write(`Usage: npm run cli -- ${summary}\n`);
     return 2;
@@ -19,7 +22,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     const site = await requireSite(services, options.site);
     const records: AsyncIterable<ImportRecord> =
-      source === 'wordpress' ? readWordPress(file, { includePings: options['include-pings'] === 'true' }) : source === 'disqus' ? readDisqus(file) : readParleyExport(file);
+      source === 'wordpress' ? readWordPress(file, { includePings: options['include-pings'] === true }) : source === 'disqus' ? readDisqus(file) : readParleyExport(file);
     const progress = progressLine();
     const report = await importRecords(services.db, site, records, {
       source: source as 'wordpress' | 'disqus' | 'parley',

@@ -1,14 +1,17 @@
 import type { Site } from '../db/schema.js';
 import type { Services } from '../services/context.js';
 import { erasePersonData, exportPersonData } from '../services/dataSubject.js';
-import { openCliServices, parseOptions, requireSite } from './context.js';
+import { parseCommandArgs } from './args.js';
+import { openCliServices, requireSite } from './context.js';
 
 /** Both commands take --site and --email and act on one address on one site. */
 function personCommand(summary: string, act: (services: Services, site: Site, email: string) => Promise<string>) {
   return {
     summary,
     async run(args: string[]): Promise<number> {
-      const { options } = parseOptions(args);
+      const parsed = parseCommandArgs(args, { site: { type: 'string' }, email: { type: 'string' } }, `Usage: npm run cli -- ${summary}`);
+      if ('exit' in parsed) return parsed.exit;
+      const options = parsed.values;
       if (!options.email) throw new Error('Say whose data with --email ADDRESS.');
       const { services, close } = await openCliServices();
       try {

@@ -269,7 +269,8 @@ function startCommands(sites: Sites) {
   // The WordPress export with its pings, given a spam, a rejected and a deleted comment, out and into another site.
   const roundTrip = started(async () => {
     await purgeRun.catch(() => {});
-    const withPings = await urgent(['import', 'wordpress', wxr, '--site', sites.roundTrip.slug, '--include-pings']);
+    // The flag before the file: a lenient parser took the file's name as the flag's value.
+    const withPings = await urgent(['import', 'wordpress', '--include-pings', wxr, '--site', sites.roundTrip.slug]);
     const afterImport = await importState(sites.roundTrip.id);
     const leaves = await db
       .selectFrom('comments as c')
@@ -318,6 +319,8 @@ function startCommands(sites: Sites) {
   const dispatcher = {
     help: started(() => run(['--help'])),
     unknown: started(() => run(['frobnicate', '--site', 'x'])),
+    unknownFlag: started(() => run(['export', '--site', 'x', '--format', 'csv'])),
+    strayWord: started(() => run(['import', 'wordpress', 'a.xml', 'b.xml', '--site', 'x'])),
   };
 
   const blog = started(() => run(['create-site', '--slug', 'cli-blog', '--name', 'CLI Blog', '--origin', 'https://blog.example', '--origin=http://localhost:4000']));
@@ -392,6 +395,18 @@ describe('the dispatcher', { timeout: waitLimit }, () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^Unknown command "frobnicate"\.\n/);
     for (const [name] of commands) expect(r.stderr).toMatch(new RegExp(`^  ${name} `, 'm'));
+  });
+
+  it('a command refuses an option it does not know, and a word too many, with its usage (exit 2)', async () => {
+    const flag = await jobs.dispatcher.unknownFlag;
+    expectExit(flag, 2);
+    expect(flag.stdout).toBe('');
+    expect(flag.stderr).toMatch(/Unknown option '--format'/);
+    expect(flag.stderr).toContain('Usage: npm run cli -- export --site SLUG');
+    const stray = await jobs.dispatcher.strayWord;
+    expectExit(stray, 2);
+    expect(stray.stderr).toMatch(/Unexpected argument 'b\.xml'/);
+    expect(stray.stderr).toContain('Usage: npm run cli -- import wordpress|disqus|parley FILE');
   });
 });
 
