@@ -12,12 +12,12 @@ import { AccountBody, BanBody, QueueQuery, SettingsBody } from '../routes/modera
 import { text } from '../routes/schemas.js';
 import { sitesForPrincipal } from '../services/moderationAccess.js';
 import { applyAction, applyBulkAction, editCommentText, moderationActions, type ModerationAction, type ModerationDeps } from '../services/moderationActions.js';
-import { createAccountAsAdmin, listAccounts, updateAccount } from '../services/moderationAccounts.js';
+import { changeOwnPassword, createAccountAsAdmin, listAccounts, updateAccount } from '../services/moderationAccounts.js';
 import { readAudit } from '../services/moderationAudit.js';
 import { createBan, readBans, removeBan } from '../services/moderationBans.js';
 import { readQueue, readThreadForModeration } from '../services/moderationQueue.js';
 import { readSiteSettings, setThreadState, updateSiteSettings } from '../services/moderationSites.js';
-import { AuditPage, BansPage, ErrorPage, LoginPage, ModeratorsPage, NoSitesPage, QueuePage, SettingsPage, ThreadPage, type PageContext } from './views.js';
+import { AccountPage, AuditPage, BansPage, ErrorPage, LoginPage, ModeratorsPage, NoSitesPage, QueuePage, SettingsPage, ThreadPage, type PageContext } from './views.js';
 
 // The admin web UI (/admin): server-rendered pages over the same services as the
 // moderation API. Every action is a plain HTML form (POST, then a 303 back), so the
@@ -76,6 +76,7 @@ const notices: Record<string, string> = {
   reopened: 'Thread reopened.',
   settings: 'Settings saved.',
   account: 'Account saved.',
+  password: 'Password changed. Your other sessions have been logged out.',
 };
 
 const str = (form: Form, name: string): string => {
@@ -312,6 +313,23 @@ export function createAdminRoutes(deps: ModerationDeps = {}) {
     return c.redirect(withNotice(`/admin/sites/${slug}/settings`, 'settings'), 303);
   });
 
+  app.get('/account', async (c) => c.html(<AccountPage page={await pageContext(c)} />));
+
+  app.post('/account', async (c) => {
+    const form = (await c.req.parseBody({ all: true })) as Form;
+    const newPassword = str(form, 'newPassword').slice(0, 200);
+    const again = async (error: string, status: 400 | 403) => c.html(<AccountPage page={await pageContext(c)} error={error} />, status);
+    if (newPassword !== str(form, 'confirmPassword').slice(0, 200)) return again('The two new passwords differ.', 400);
+    try {
+      await changeOwnPassword(c.get('services'), c.get('principal'), sessionTokenOf(c), { currentPassword: str(form, 'currentPassword').slice(0, 200), newPassword });
+    } catch (e) {
+      // Said on the form itself; a lockout (429) and a lost session go the usual way.
+      if (e instanceof ApiError && (e.status === 400 || e.status === 403)) return again(e.message.replace(/^newPassword: /, ''), e.status);
+      throw e;
+    }
+    return c.redirect(withNotice('/admin/account', 'password'), 303);
+  });
+
   app.get('/moderators', async (c) => {
     const principal = c.get('principal');
     requireAdmin(principal);
@@ -329,7 +347,13 @@ export function createAdminRoutes(deps: ModerationDeps = {}) {
   app.post('/moderators/:id', async (c) => {
     const form = (await c.req.parseBody({ all: true })) as Form;
     const what = str(form, 'do');
-    const patch = what === 'disable' ? { disabled: true } : what === 'enable' ? { disabled: false } : { sites: list(form, 'sites') };
+    const role = str(form, 'role');
+    if (what === 'role' && role !== 'admin' && role !== 'moderator') throw new ApiError('validation_failed', 'role: admin or moderator.', 'role');
+    const patch =
+      what === 'disable' ? { disabled: true }
+      : what === 'enable' ? { disabled: false }
+      : what === 'role' ? { role: role as 'admin' | 'moderator' }
+      : { sites: list(form, 'sites') };
     await updateAccount(c.get('services'), c.get('principal'), c.req.param('id'), patch);
     return c.redirect(withNotice('/admin/moderators', 'account'), 303);
   });

@@ -56,6 +56,7 @@ export const Layout: FC<{ page: PageContext; title: string; children?: Child }> 
               </span>
             ) : null}
             {page.principal.role === 'admin' ? <a href="/admin/moderators">Moderators</a> : null}
+            <a href="/admin/account">Your account</a>
             <form method="post" action="/admin/logout" class="inline">
               <input type="hidden" name={csrfField} value={page.principal.csrfToken ?? ''} />
               <button type="submit" class="link">Log out {page.principal.displayName}</button>
@@ -552,6 +553,35 @@ export const SettingsPage: FC<{ page: PageContext; settings: SiteSettings; edita
   </Layout>
 );
 
+export const AccountPage: FC<{ page: PageContext; error?: string | null }> = ({ page, error }) => (
+  <Layout page={page} title="Your account">
+    <h1>Your account</h1>
+    <p>
+      {page.principal?.displayName} ({page.principal?.email}), {page.principal?.role === 'admin' ? 'admin of every site' : `moderator of ${page.sites.map((s) => s.name).join(', ') || 'no site yet'}`}.
+    </p>
+    <h2>Change your password</h2>
+    {error ? (
+      <p class="error" role="alert">
+        {error}
+      </p>
+    ) : null}
+    <form method="post" action="/admin/account" class="settings">
+      <Csrf page={page} />
+      <label>
+        Current password <input type="password" name="currentPassword" required autocomplete="current-password" />
+      </label>
+      <label>
+        New password (at least 10 characters) <input type="password" name="newPassword" required minlength={10} maxlength={200} autocomplete="new-password" />
+      </label>
+      <label>
+        New password again <input type="password" name="confirmPassword" required minlength={10} maxlength={200} autocomplete="new-password" />
+      </label>
+      <button type="submit">Change password</button>
+      <p class="hint">Your other sessions (other browsers, other computers) are logged out; this one stays.</p>
+    </form>
+  </Layout>
+);
+
 export const ModeratorsPage: FC<{ page: PageContext; accounts: AccountView[]; allSites: { slug: string; name: string }[] }> = ({ page, accounts, allSites }) => (
   <Layout page={page} title="Moderators">
     <h1>Moderator accounts</h1>
@@ -573,6 +603,11 @@ export const ModeratorsPage: FC<{ page: PageContext; accounts: AccountView[]; al
                   ))}
                 </select>
                 <button type="submit" name="do" value="sites">Set sites</button>
+                <select name="role" aria-label="Role">
+                  <option value="moderator" selected={a.role === 'moderator'}>moderator</option>
+                  <option value="admin" selected={a.role === 'admin'}>admin</option>
+                </select>
+                <button type="submit" name="do" value="role">Set role</button>
                 <button type="submit" name="do" value={a.disabled ? 'enable' : 'disable'}>
                   {a.disabled ? 'Enable' : 'Disable'}
                 </button>

@@ -6,7 +6,7 @@ import { ApiError } from '../http/errors.js';
 import type { Services } from '../services/context.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
-import { assertNotThrottled, countAgainst, type ThrottleRule } from './throttle.js';
+import { takeAttempt, type ThrottleRule } from './throttle.js';
 import { apiTokenPrefix, randomToken, tokenHash } from './tokens.js';
 
 export const sessionCookie = 'parley_session';
@@ -42,17 +42,7 @@ export async function login(services: Services, input: { email: string; password
   const now = services.clock();
   const email = input.email.trim().toLowerCase();
   const rules = loginRules(email, input.ip);
-  // The attempt is counted before the (slow) password check, not after a failure: guesses sent
-  // in parallel then see each other, and no burst gets more than the limit through. Counting
-  // our own hit, a bucket is full past its limit.
-  const hits = await countAgainst(db, rules, now);
-  try {
-    await assertNotThrottled(db, rules.map((r) => ({ ...r, limit: r.limit + 1 })), now, 'Too many failed logins. Please wait before trying again.');
-  } catch (e) {
-    // A refused attempt checked nothing: it does not push the lockout further out.
-    await deleteHits(db, hits);
-    throw e;
-  }
+  const hits = await takeAttempt(db, rules, now, 'Too many failed logins. Please wait before trying again.');
 
   const moderator = await findModeratorByEmail(db, email);
   const ok = await verifyPassword(input.password, moderator?.password_hash ?? (await dummyPasswordHash()));

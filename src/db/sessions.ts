@@ -57,9 +57,11 @@ export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
 }
 
-/** Disabling an account ends its sessions at once. */
-export async function deleteSessionsOf(db: Db, moderatorId: string): Promise<void> {
-  await db.deleteFrom('sessions').where('moderator_id', '=', moderatorId).execute();
+/** Disabling an account ends its sessions at once; a password change ends all but the one that made it. */
+export async function deleteSessionsOf(db: Db, moderatorId: string, except: { tokenHash: string } | null = null): Promise<void> {
+  let q = db.deleteFrom('sessions').where('moderator_id', '=', moderatorId);
+  if (except) q = q.where('token_hash', '<>', except.tokenHash);
+  await q.execute();
 }
 
 export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {

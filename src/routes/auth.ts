@@ -5,7 +5,7 @@ import { login, logout } from '../auth/sessions.js';
 import { ApiError } from '../http/errors.js';
 import { requireJson } from '../http/middleware.js';
 import { sitesForPrincipal } from '../services/moderationAccess.js';
-import { createPersonalToken, listPersonalTokens, revokePersonalToken } from '../services/moderationAccounts.js';
+import { changeOwnPassword, createPersonalToken, listPersonalTokens, revokePersonalToken } from '../services/moderationAccounts.js';
 import type { Services } from '../services/context.js';
 import { moderatorErrors } from './moderation.js';
 import { ErrorSchema, line } from './schemas.js';
@@ -69,6 +69,27 @@ authRoutes.openapi(createRoute({ method: 'post', path: '/logout', summary: 'End 
 authRoutes.use('/me', requireModerator);
 authRoutes.openapi(createRoute({ method: 'get', path: '/me', summary: 'Who you are, the sites you moderate, and your CSRF token', responses: { 200: ok('You'), ...moderatorErrors } }), async (c) =>
   c.json(await whoami(c.get('services'), c.get('principal')), 200),
+);
+
+authRoutes.use('/password', requireModerator);
+authRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/password',
+    summary: 'Change your own password (the current one is checked; your other sessions end, this one stays)',
+    request: {
+      body: {
+        required: true,
+        content: { 'application/json': { schema: z.object({ currentPassword: z.string().min(1, 'Required.').max(200), newPassword: z.string().max(200) }).openapi('PasswordChange') } },
+      },
+    },
+    responses: { 200: ok('Changed'), ...moderatorErrors, 429: { description: 'Too many wrong passwords; see Retry-After', content: { 'application/json': { schema: ErrorSchema } } } },
+  }),
+  async (c) => {
+    const body = c.req.valid('json');
+    await changeOwnPassword(c.get('services'), c.get('principal'), sessionTokenOf(c), body);
+    return c.json({ changed: true }, 200);
+  },
 );
 
 authRoutes.use('/tokens', requireModerator);

@@ -1,4 +1,7 @@
-import { hashPassword, minPasswordLength } from '../auth/passwords.js';
+import { hashPassword, minPasswordLength, verifyPassword } from '../auth/passwords.js';
+import { loginLimits } from '../auth/sessions.js';
+import { takeAttempt, type ThrottleRule } from '../auth/throttle.js';
+import { deleteHits } from '../db/throttle.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { requireAdmin } from '../auth/middleware.js';
 import { apiTokenPrefix, randomToken, tokenHash } from '../auth/tokens.js';
@@ -128,6 +131,38 @@ export async function updateAccount(services: Services, p: Principal, id: string
   });
   const assignments = await listSiteAssignments(services.db);
   return toAccountView(updated, assignments.get(updated.id) ?? [], slugById);
+}
+
+/**
+ * A moderator changes their own password. The current one is checked first, throttled like a
+ * login on the same per-account bucket (a session left open on a shared computer must not
+ * become a way to guess the password); the new one must meet the same rule as any. Every
+ * other session of the account ends; the one that made the change stays.
+ */
+export async function changeOwnPassword(
+  services: Services,
+  p: Principal,
+  currentSessionToken: string | null,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const { db } = services;
+  const now = services.clock();
+  const me = await findModeratorById(db, p.id);
+  if (!me || me.disabled_at !== null) throw new ApiError('unauthorized', 'Log in again.');
+  const rules: ThrottleRule[] = [{ bucket: `login:account:${me.email.toLowerCase()}`, limit: loginLimits.perAccount, windowMs: loginLimits.windowMs }];
+  const hits = await takeAttempt(db, rules, now, 'Too many wrong passwords. Please wait before trying again.');
+  if (!(await verifyPassword(input.currentPassword, me.password_hash))) {
+    throw new ApiError('forbidden', 'Your current password is not right.', 'currentPassword');
+  }
+  await deleteHits(db, hits);
+  if (input.newPassword.length < minPasswordLength) throw new ApiError('validation_failed', `newPassword: At least ${minPasswordLength} characters.`, 'newPassword');
+  if (input.newPassword === input.currentPassword) throw new ApiError('validation_failed', 'newPassword: Choose a password other than the current one.', 'newPassword');
+  const passwordHash = await hashPassword(input.newPassword);
+  await db.transaction().execute(async (trx) => {
+    await updateModerator(trx, me.id, { passwordHash });
+    await deleteSessionsOf(trx, me.id, currentSessionToken ? { tokenHash: tokenHash(currentSessionToken) } : null);
+    await appendAudit(trx, { siteId: null, actor: actorOf(p), action: 'password_changed', target: `moderator:${me.id}`, details: { own: true }, at: now });
+  });
 }
 
 export interface ApiTokenView {

@@ -187,6 +187,47 @@ describe.each(backends)('admin web UI on %s', (backend) => {
     expect(await (await browser.get('/admin/moderators')).text()).toContain('ui-mod@example.com');
   });
 
+  it('lets a moderator change their own password on the account page, and an admin change a role', async () => {
+    const site = await createSite(ctx);
+    const mod = await createModerator(ctx, { siteIds: [site.id] });
+    const browser = new FormClient(ctx);
+    await browser.login(mod);
+    const elsewhere = new FormClient(ctx);
+    await elsewhere.login(mod);
+    const page = await (await browser.get('/admin/account')).text();
+    expect(page).toContain('Change your password');
+    expect(page).toContain(mod.email);
+    const csrf = await browser.csrf('/admin/account');
+    const fresh = 'a brand new passphrase';
+
+    const differ = await browser.post('/admin/account', { _csrf: csrf, currentPassword: testPassword, newPassword: fresh, confirmPassword: `${fresh}!` });
+    expect(differ.status).toBe(400);
+    expect(await differ.text()).toContain('The two new passwords differ.');
+    const wrong = await browser.post('/admin/account', { _csrf: csrf, currentPassword: 'not my password', newPassword: fresh, confirmPassword: fresh });
+    expect(wrong.status).toBe(403);
+    expect(await wrong.text()).toContain('Your current password is not right.');
+    const noToken = await browser.post('/admin/account', { currentPassword: testPassword, newPassword: fresh, confirmPassword: fresh });
+    expect(noToken.status).toBe(403);
+
+    const done = await browser.post('/admin/account', { _csrf: csrf, currentPassword: testPassword, newPassword: fresh, confirmPassword: fresh });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/admin/account?done=password');
+    // This browser stays logged in; the other session is over; the new password logs in, the old does not.
+    expect((await browser.get(`/admin/sites/${site.slug}/queue/pending`)).status).toBe(200);
+    expect((await elsewhere.get(`/admin/sites/${site.slug}/queue/pending`)).headers.get('location')).toMatch(/^\/admin\/login/);
+    const old = await new FormClient(ctx).post('/admin/login', { email: mod.email, password: testPassword, next: '/admin' });
+    expect(old.status).not.toBe(303);
+    expect((await new FormClient(ctx).post('/admin/login', { email: mod.email, password: fresh, next: '/admin' })).status).toBe(303);
+
+    // The admin makes the moderator an admin from the accounts page.
+    const admin = new FormClient(ctx);
+    await admin.login(adminAccount);
+    const adminCsrf = await admin.csrf('/admin/moderators');
+    expect((await admin.post(`/admin/moderators/${mod.id}`, { _csrf: adminCsrf, do: 'role', role: 'admin' })).status).toBe(303);
+    expect((await ctx.handle.db.selectFrom('moderators').select('role').where('id', '=', mod.id).executeTakeFirstOrThrow()).role).toBe('admin');
+    expect((await admin.post(`/admin/moderators/${mod.id}`, { _csrf: adminCsrf, do: 'role', role: 'owner' })).status).toBe(400);
+  });
+
   it('shows a moderator of another site 404 for every page and action of this site', async () => {
     const site = await createSite(ctx);
     const other = await createSite(ctx);

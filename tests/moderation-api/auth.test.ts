@@ -129,6 +129,40 @@ describe.each(backends)('moderator login and sessions on %s', (backend) => {
     expect((await call(ctx, s, 'GET', '/api/v1/auth/me')).status).toBe(401);
   });
 
+  it('lets a moderator change their own password: checked, throttled, audited, other sessions ended', async () => {
+    const site = await createSite(ctx);
+    const m = await createModerator(ctx, { siteIds: [site.id] });
+    const here = await login(ctx, m);
+    const there = await login(ctx, m);
+    const change = (body: unknown, s = here) => call(ctx, s, 'POST', '/api/v1/auth/password', body);
+    const fresh = 'another long passphrase';
+
+    const wrong = await change({ currentPassword: 'not it at all', newPassword: fresh });
+    expect(wrong.status).toBe(403);
+    expect((await wrong.json()).error).toMatchObject({ code: 'forbidden', field: 'currentPassword' });
+    const short = await change({ currentPassword: testPassword, newPassword: 'short' });
+    expect(short.status).toBe(400);
+    expect((await short.json()).error).toMatchObject({ code: 'validation_failed', field: 'newPassword' });
+    expect((await change({ currentPassword: testPassword, newPassword: testPassword })).status).toBe(400);
+    // Without the CSRF header a cookie cannot change it.
+    expect((await ctx.app.request('/api/v1/auth/password', { method: 'POST', headers: { cookie: here.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ currentPassword: testPassword, newPassword: fresh }) })).status).toBe(403);
+
+    const ok = await change({ currentPassword: testPassword, newPassword: fresh });
+    expect(ok.status).toBe(200);
+    expect((await call(ctx, here, 'GET', '/api/v1/auth/me')).status).toBe(200);
+    expect((await call(ctx, there, 'GET', '/api/v1/auth/me')).status).toBe(401);
+    expect((await postJson(ctx.app, '/api/v1/auth/login', { email: m.email, password: testPassword })).status).toBe(401);
+    expect((await postJson(ctx.app, '/api/v1/auth/login', { email: m.email, password: fresh })).status).toBe(200);
+    const audit = await ctx.handle.db.selectFrom('audit_log').select(['action', 'actor']).where('target', '=', `moderator:${m.id}`).execute();
+    expect(audit).toContainEqual({ action: 'password_changed', actor: `moderator:${m.id}` });
+
+    // Guessing the current password from an open session counts like failed logins.
+    const guesser = await login(ctx, { email: m.email, password: fresh });
+    const answers: number[] = [];
+    for (let i = 0; i < 6; i++) answers.push((await change({ currentPassword: `guess ${i}`, newPassword: 'whatever it is now' }, guesser)).status);
+    expect(answers).toEqual([403, 403, 403, 403, 403, 429]);
+  });
+
   it('ends an idle session after 12 hours, and any session after 7 days', async () => {
     const m = await createModerator(ctx);
     const s = await login(ctx, m);
