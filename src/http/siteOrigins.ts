@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { Kysely } from 'kysely';
-import { listAllowedOrigins } from '../db/sites.js';
+import type { Context } from 'hono';
+import { findSiteBySlug, listAllowedOrigins } from '../db/sites.js';
 import type { Database, Site } from '../db/schema.js';
 import { ApiError } from './errors.js';
 
@@ -18,10 +19,8 @@ const ALLOW_HEADERS = 'Content-Type,Authorization,Last-Event-ID';
 const EXPOSE_HEADERS = 'Retry-After,ETag';
 
 /**
- * CORS for the public API: only origins some site allows get CORS headers.
- * A preflight names no site, so this answers for the union; the write itself
- * then checks the origin against the one site it posts to (assertOriginAllowed).
- * The list is cached briefly: settings changes apply within `ttlMs`.
+ * CORS for the public API: only an origin the site in question allows gets CORS headers.
+ * The lists are cached briefly: settings changes apply within `ttlMs`.
  *
  * Written here rather than with hono/cors because that one adds `Vary: Origin` through
  * c.header() after the handler, which rebuilds the finished response from its body
@@ -29,15 +28,35 @@ const EXPOSE_HEADERS = 'Retry-After,ETag';
  * Here the headers are set on the response in place.
  */
 export function siteCors(db: Kysely<Database>, clock: () => Date, ttlMs = 10_000) {
-  let cached: { at: number; origins: Set<string> } | null = null;
-  const allowed = async (): Promise<Set<string>> => {
+  // Per site, read when first asked (a site created a moment ago is found at once) and kept for
+  // ttlMs; an unknown slug is remembered as allowing nothing. Bounded, so requests naming
+  // made-up sites cannot grow it without end.
+  const bySite = new Map<string, { at: number; origins: Set<string> }>();
+  let any: { at: number; origins: Set<string> } | null = null;
+  const siteOrigins = async (slug: string, now: number): Promise<Set<string>> => {
+    const hit = bySite.get(slug);
+    if (hit && now - hit.at <= ttlMs) return hit.origins;
+    if (bySite.size >= 10_000) bySite.clear();
+    const origins = new Set((await findSiteBySlug(db, slug))?.allowed_origins ?? []);
+    bySite.set(slug, { at: now, origins });
+    return origins;
+  };
+  /**
+   * The origins that may read this request's answer: the named site's own when the request
+   * names one (`?site=`, `/sites/:site/…`, also in a preflight, which carries the URL), so
+   * one site's page cannot read another's threads through a reader's browser; otherwise (a
+   * preflight for a POST, whose site is in the body) any site's, and the write itself checks.
+   */
+  const allowedFor = async (c: Context): Promise<Set<string>> => {
     const now = clock().getTime();
-    if (!cached || now - cached.at > ttlMs) cached = { at: now, origins: new Set(await listAllowedOrigins(db)) };
-    return cached.origins;
+    const slug = c.req.query('site') ?? /^\/api\/v1\/sites\/([^/]+)/.exec(c.req.path)?.[1];
+    if (slug !== undefined) return siteOrigins(slug, now);
+    if (!any || now - any.at > ttlMs) any = { at: now, origins: new Set(await listAllowedOrigins(db)) };
+    return any.origins;
   };
   return createMiddleware(async (c, next) => {
     const origin = c.req.header('origin');
-    const allowOrigin = origin && (await allowed()).has(origin) ? origin : null;
+    const allowOrigin = origin && (await allowedFor(c)).has(origin) ? origin : null;
     if (c.req.method === 'OPTIONS') {
       // An origin no site allows learns nothing: no CORS headers at all, so the browser refuses.
       return c.body(null, 204, {

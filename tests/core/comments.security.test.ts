@@ -28,8 +28,8 @@ describe.each(backends)('privacy and origin rules on %s', (backend) => {
   });
 
   it('sends CORS headers only to origins a site allows', async () => {
-    await createSite(ctx, { allowedOrigins: ['https://www.altfilmguide.com'] });
-    const allowed = await ctx.app.request('/api/v1/counts?site=x&thread=a', { headers: { origin: 'https://www.altfilmguide.com' } });
+    const site = await createSite(ctx, { allowedOrigins: ['https://www.altfilmguide.com'] });
+    const allowed = await ctx.app.request(`/api/v1/counts?site=${site.slug}&thread=a`, { headers: { origin: 'https://www.altfilmguide.com' } });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://www.altfilmguide.com');
     const preflight = await ctx.app.request('/api/v1/comments', {
       method: 'OPTIONS',
@@ -39,12 +39,34 @@ describe.each(backends)('privacy and origin rules on %s', (backend) => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
     expect(preflight.headers.get('access-control-allow-headers')).toContain('Content-Type');
-    const other = await ctx.app.request('/api/v1/counts?site=x&thread=a', { headers: { origin: 'https://evil.example' } });
+    const other = await ctx.app.request(`/api/v1/counts?site=${site.slug}&thread=a`, { headers: { origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     const otherPreflight = await ctx.app.request('/api/v1/comments', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
     expect(otherPreflight.headers.get('access-control-allow-origin')).toBeNull();
     expect(otherPreflight.headers.get('access-control-allow-methods')).toBeNull();
     expect(otherPreflight.headers.get('access-control-allow-headers')).toBeNull();
+  });
+
+  it('lets a page read only its own site\'s threads: CORS follows the site the request names', async () => {
+    const film = await createSite(ctx, { allowedOrigins: ['https://www.altfilmguide.com'] });
+    const news = await createSite(ctx, { allowedOrigins: ['https://news.example'] });
+    const acao = async (path: string, origin: string, init: RequestInit = {}) =>
+      (await ctx.app.request(path, { ...init, headers: { origin, ...(init.headers as Record<string, string> | undefined) } })).headers.get('access-control-allow-origin');
+    for (const path of [`/api/v1/comments?site=${film.slug}&thread=a`, `/api/v1/counts?site=${film.slug}&thread=a`, `/api/v1/sites/${film.slug}/policy`]) {
+      expect(await acao(path, 'https://www.altfilmguide.com'), path).toBe('https://www.altfilmguide.com');
+      // Another site's page, though that site is hosted here too.
+      expect(await acao(path, 'https://news.example'), path).toBeNull();
+    }
+    expect(await acao(`/api/v1/comments?site=${news.slug}&thread=a`, 'https://news.example')).toBe('https://news.example');
+    expect(await acao('/api/v1/comments?site=no-such-site&thread=a', 'https://news.example')).toBeNull();
+    // A preflight carries the URL: the named site decides there too.
+    const preflight = { method: 'OPTIONS', headers: { 'access-control-request-method': 'GET', 'access-control-request-headers': 'if-none-match' } };
+    expect(await acao(`/api/v1/comments?site=${film.slug}&thread=a`, 'https://news.example', preflight)).toBeNull();
+    expect(await acao(`/api/v1/comments?site=${film.slug}&thread=a`, 'https://www.altfilmguide.com', preflight)).toBe('https://www.altfilmguide.com');
+    // A POST's preflight names no site (it is in the body): any hosted site's origin passes it, and the write checks its own site.
+    const post = await postJson(ctx.app, '/api/v1/comments', commentPayload(film, { body: 'From the wrong page.' }), { origin: 'https://news.example' });
+    expect(post.status).toBe(403);
+    expect((await post.json()).error.code).toBe('origin_not_allowed');
   });
 
   it('keeps CORS headers per request on cached reads: an allowed origin gets them, the next origin does not inherit them', async () => {
