@@ -30,6 +30,32 @@ describe('abuse phase: threats and death wishes are rejected', () => {
   });
 });
 
+describe('abuse phase: harm wished on a third person is held for a person to judge', () => {
+  it.each([
+    'Someone should shoot the director for this garbage.',
+    'Somebody needs to beat him until he stops making films.',
+    'I hope he dies.',
+    'I hope the director gets hit by a bus.',
+    'People should hang that hack.',
+  ])('%s', async (body) => {
+    const result = await moderate(body);
+    expect(status(result)).toBe('hold');
+    expect(flagCodes(result)).toContain('threat');
+  });
+
+  it.each([
+    "Someone should shoot the director's cut in 70mm.",
+    'They should shoot the sequel in Prague.',
+    'Someone should shoot the director a message about the DVD release.',
+    'I hope they make a sequel.',
+    'I hope he finds a distributor.',
+    'In the film, the guards beat him and leave him in the snow.',
+  ])('leaves film talk alone: %s', async (body) => {
+    const result = await moderate(body);
+    expect(flagCodes(result)).not.toContain('threat');
+  });
+});
+
 describe('abuse phase: name-calling aimed at people', () => {
   it.each([
     'You are an idiot if you think this is a documentary.',
