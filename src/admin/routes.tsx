@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 import { clearSessionCookie, requireAdmin, resolvePrincipal, sessionTokenOf, setSessionCookie, type ModEnv } from '../auth/middleware.js';
 import { login, logout } from '../auth/sessions.js';
 import { queueNames, type QueueName } from '../db/queue.js';
@@ -17,7 +17,9 @@ import { readAudit } from '../services/moderationAudit.js';
 import { createBan, readBans, removeBan } from '../services/moderationBans.js';
 import { readQueue, readThreadForModeration } from '../services/moderationQueue.js';
 import { readSiteSettings, setThreadState, updateSiteSettings } from '../services/moderationSites.js';
-import { AccountPage, AuditPage, BansPage, ErrorPage, LoginPage, ModeratorsPage, NoSitesPage, QueuePage, SettingsPage, ThreadPage, type PageContext } from './views.js';
+import { siteForPrincipal } from '../services/moderationAccess.js';
+import { consentsByEmail, eraseForAdmin, exportForAdmin } from '../services/moderationPrivacy.js';
+import { AccountPage, AuditPage, BansPage, ErrorPage, PrivacyPage, LoginPage, ModeratorsPage, NoSitesPage, QueuePage, SettingsPage, ThreadPage, type PageContext } from './views.js';
 
 // The admin web UI (/admin): server-rendered pages over the same services as the
 // moderation API. Every action is a plain HTML form (POST, then a 303 back), so the
@@ -106,6 +108,14 @@ function parse<T>(schema: ZodType<T>, value: unknown): T {
   const issue = result.error.issues[0];
   const field = issue?.path.map(String).join('.') || undefined;
   throw new ApiError('validation_failed', issue ? `${field ? `${field}: ` : ''}${issue.message}` : 'Invalid input.', field);
+}
+
+const PrivacyEmail = z.string().trim().max(254).pipe(z.email('Not a valid email address.'));
+
+/** Readers' personal data is an admin's business: the same check the API makes (404 for another site's moderator, 403 for a moderator). */
+async function exportAccess(c: Context<ModEnv>, slug: string): Promise<void> {
+  await siteForPrincipal(c.get('services'), c.get('principal'), slug);
+  requireAdmin(c.get('principal'));
 }
 
 const optionalReason = (form: Form) => str(form, 'reason').trim().slice(0, 500) || null;
@@ -311,6 +321,37 @@ export function createAdminRoutes(deps: ModerationDeps = {}) {
     });
     await updateSiteSettings(c.get('services'), c.get('principal'), slug, patch);
     return c.redirect(withNotice(`/admin/sites/${slug}/settings`, 'settings'), 303);
+  });
+
+  app.get('/sites/:site/privacy', async (c) => {
+    const slug = c.req.param('site');
+    const email = (c.req.query('email') ?? '').trim().slice(0, 254);
+    const consents = email ? (await consentsByEmail(c.get('services'), c.get('principal'), slug, email)).records : null;
+    // Without an address the page still shows only to admins of the site.
+    if (!email) await exportAccess(c, slug);
+    return c.html(<PrivacyPage page={await pageContext(c, slug)} email={email} consents={consents} />);
+  });
+
+  app.post('/sites/:site/privacy/export', async (c) => {
+    const slug = c.req.param('site');
+    const form = (await c.req.parseBody({ all: true })) as Form;
+    const email = parse(PrivacyEmail, str(form, 'email'));
+    const document = await exportForAdmin(c.get('services'), c.get('principal'), slug, email);
+    c.header('Content-Disposition', `attachment; filename="parley-${slug}-reader-data.json"`);
+    c.header('Cache-Control', 'no-store');
+    return c.json(document);
+  });
+
+  app.post('/sites/:site/privacy/erase', async (c) => {
+    const slug = c.req.param('site');
+    const form = (await c.req.parseBody({ all: true })) as Form;
+    const email = parse(PrivacyEmail, str(form, 'email'));
+    if (str(form, 'confirm') !== '1') {
+      await exportAccess(c, slug);
+      return c.html(<PrivacyPage page={await pageContext(c, slug)} email={email} consents={null} error="Tick the box to confirm the erasure." />, 400);
+    }
+    const erased = await eraseForAdmin(c.get('services'), c.get('principal'), slug, email);
+    return c.html(<PrivacyPage page={await pageContext(c, slug)} email={email} consents={(await consentsByEmail(c.get('services'), c.get('principal'), slug, email)).records} erased={erased} />);
   });
 
   app.get('/account', async (c) => c.html(<AccountPage page={await pageContext(c)} />));

@@ -53,6 +53,7 @@ export const Layout: FC<{ page: PageContext; title: string; children?: Child }> 
                 <a href={`/admin/sites/${page.site.slug}/bans`}>Bans</a>
                 <a href={`/admin/sites/${page.site.slug}/audit`}>Audit log</a>
                 <a href={`/admin/sites/${page.site.slug}/settings`}>Settings</a>
+                {page.principal.role === 'admin' ? <a href={`/admin/sites/${page.site.slug}/privacy`}>Privacy</a> : null}
               </span>
             ) : null}
             {page.principal.role === 'admin' ? <a href="/admin/moderators">Moderators</a> : null}
@@ -552,6 +553,91 @@ export const SettingsPage: FC<{ page: PageContext; settings: SiteSettings; edita
     </form>
   </Layout>
 );
+
+export interface ConsentRow {
+  commentId: string | null;
+  basis: string;
+  policyVersion: number | null;
+  policyHash: string | null;
+  consentText: string | null;
+  ip: string | null;
+  createdAt: string;
+}
+
+/** Readers' data on one site, for admins: consent records, a full export, erasure (GDPR articles 7, 15, 17). */
+export const PrivacyPage: FC<{
+  page: PageContext;
+  email: string;
+  consents: ConsentRow[] | null;
+  erased?: { commentsAnonymised: number; commentsTextRemoved: number; consentRecordsReduced: number; bansRemoved: number } | null;
+  error?: string | null;
+}> = ({ page, email, consents, erased, error }) => {
+  const base = `/admin/sites/${page.site!.slug}/privacy`;
+  return (
+    <Layout page={page} title={`Privacy · ${page.site!.name}`}>
+      <h1>A reader's data on {page.site!.name}</h1>
+      <p>
+        For a reader who writes to you rather than using the "Your data" link under the comment form. An erasure is recorded by the
+        address's hash only.
+      </p>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {erased ? (
+        <p class="notice" role="status">
+          Erased: {erased.commentsAnonymised} comments anonymised ({erased.commentsTextRemoved} with their text removed), {erased.consentRecordsReduced} consent
+          records reduced to proof, {erased.bansRemoved} bans removed.
+        </p>
+      ) : null}
+      <form method="get" action={base} class="settings">
+        <label>
+          Email address <input type="email" name="email" value={email} required maxlength={254} />
+        </label>
+        <button type="submit">Show consent records</button>
+      </form>
+      {consents ? (
+        consents.length === 0 ? (
+          <p>No consent records for this address on this site.</p>
+        ) : (
+          <Table head={['Given', 'Basis', 'Policy', 'What they agreed to', 'IP address', 'Comment']}>
+            {consents.map((r) => (
+              <tr>
+                <td>{r.createdAt.slice(0, 16).replace('T', ' ')}</td>
+                <td>{r.basis}</td>
+                <td>{r.policyVersion !== null ? `version ${r.policyVersion}` : ''} {r.policyHash ? <code>{r.policyHash.slice(0, 12)}</code> : null}</td>
+                <td>{r.consentText ?? ''}</td>
+                <td>{r.ip ?? ''}</td>
+                <td>{r.commentId ?? 'erased or removed'}</td>
+              </tr>
+            ))}
+          </Table>
+        )
+      ) : null}
+      {email ? (
+        <>
+          <h2>Everything stored about {email}</h2>
+          <form method="post" action={`${base}/export`} class="inline">
+            <Csrf page={page} />
+            <input type="hidden" name="email" value={email} />
+            <button type="submit">Download as JSON</button>
+          </form>
+          <h2>Erase {email}'s personal data</h2>
+          <form method="post" action={`${base}/erase`} class="settings">
+            <Csrf page={page} />
+            <input type="hidden" name="email" value={email} />
+            <label>
+              <input type="checkbox" name="confirm" value="1" required /> I understand this cannot be undone: name, email, website, IP addresses and user agents
+              go from every comment and record; the text goes or stays anonymised, as the site's settings say.
+            </label>
+            <button type="submit" class="danger">Erase</button>
+          </form>
+        </>
+      ) : null}
+    </Layout>
+  );
+};
 
 export const AccountPage: FC<{ page: PageContext; error?: string | null }> = ({ page, error }) => (
   <Layout page={page} title="Your account">

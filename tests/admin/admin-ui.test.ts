@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/db.js';
-import { createSite, type TestContext } from '../support/app.js';
+import { commentPayload, createSite, postJson, type TestContext } from '../support/app.js';
 import { createModerationContext, createModerator, publicBodies, seedComment, testPassword, type TestModerator } from '../moderation-api/support.js';
 
 /** A browser without JavaScript: cookies and forms only. */
@@ -226,6 +226,41 @@ describe.each(backends)('admin web UI on %s', (backend) => {
     expect((await admin.post(`/admin/moderators/${mod.id}`, { _csrf: adminCsrf, do: 'role', role: 'admin' })).status).toBe(303);
     expect((await ctx.handle.db.selectFrom('moderators').select('role').where('id', '=', mod.id).executeTakeFirstOrThrow()).role).toBe('admin');
     expect((await admin.post(`/admin/moderators/${mod.id}`, { _csrf: adminCsrf, do: 'role', role: 'owner' })).status).toBe(400);
+  });
+
+  it('lets an admin look up, download and erase a reader\'s data on the privacy page; a moderator may not', async () => {
+    const site = await createSite(ctx);
+    const reader = 'erase.me@example.org';
+    const posted = await postJson(ctx.app, '/api/v1/comments', commentPayload(site, { author: { name: 'Erase Me', email: reader }, body: 'Please forget me later.' }), { 'x-forwarded-for': '198.51.100.23' });
+    expect(posted.status).toBe(201);
+    const admin = new FormClient(ctx);
+    await admin.login(adminAccount);
+    const page = await (await admin.get(`/admin/sites/${site.slug}/privacy?email=${encodeURIComponent(reader)}`)).text();
+    expect(page).toContain('By using this form you agree');
+    expect(page).toMatch(/<td>form<\/td>\s*<td>version 1/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+
+    const download = await admin.post(`/admin/sites/${site.slug}/privacy/export`, { _csrf: csrf, email: reader });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename="parley-.+-reader-data\.json"$/);
+    expect(JSON.stringify(await download.json())).toContain('Please forget me later.');
+
+    const unconfirmed = await admin.post(`/admin/sites/${site.slug}/privacy/erase`, { _csrf: csrf, email: reader });
+    expect(unconfirmed.status).toBe(400);
+    expect(await ctx.handle.db.selectFrom('comments').select('author_email').where('site_id', '=', site.id).executeTakeFirstOrThrow()).toEqual({ author_email: reader });
+    const erased = await admin.post(`/admin/sites/${site.slug}/privacy/erase`, { _csrf: csrf, email: reader, confirm: '1' });
+    expect(erased.status).toBe(200);
+    expect(await erased.text()).toMatch(/Erased: 1 comments anonymised/);
+    expect(await ctx.handle.db.selectFrom('comments').select(['author_email', 'ip']).where('site_id', '=', site.id).executeTakeFirstOrThrow()).toEqual({ author_email: null, ip: null });
+
+    // A moderator of the site sees no privacy page and can neither download nor erase.
+    const mod = await createModerator(ctx, { siteIds: [site.id] });
+    const moderator = new FormClient(ctx);
+    await moderator.login(mod);
+    expect((await moderator.get(`/admin/sites/${site.slug}/privacy`)).status).toBe(403);
+    const modCsrf = await moderator.csrf(`/admin/sites/${site.slug}/settings`);
+    expect((await moderator.post(`/admin/sites/${site.slug}/privacy/export`, { _csrf: modCsrf, email: reader })).status).toBe(403);
+    expect((await moderator.post(`/admin/sites/${site.slug}/privacy/erase`, { _csrf: modCsrf, email: reader, confirm: '1' })).status).toBe(403);
   });
 
   it('shows a moderator of another site 404 for every page and action of this site', async () => {
