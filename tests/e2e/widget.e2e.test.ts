@@ -20,17 +20,20 @@ import {
 import { startWidgetServer, type WidgetServer } from './support/widgetServer.js';
 
 // The reader-facing widget in real headless Chromium, on the demo article page, against a real
-// server with the real moderation pipeline. One backend (the first of PARLEY_TEST_BACKENDS,
-// PGlite by default): the browser is the subject here, the database is covered elsewhere.
+// server with the real moderation pipeline. Every test runs on the first backend (PGlite by
+// default); the ones whose data path differs on PostgreSQL (posting, live updates by NOTIFY,
+// CORS across origins, policy changes) run there too. The rest test the browser, not the data.
 
 const SONDRA = 'I would like to find the film REFUSENIK';
 
-describe('widget in Chromium', () => {
+describe.each(backends)('widget in Chromium on %s', (backend) => {
+  // Browser-only behaviour needs one run.
+  const browserOnly = backend === backends[0] ? it : it.skip;
   let server: WidgetServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    server = await startWidgetServer(backends[0]!);
+    server = await startWidgetServer(backend);
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -48,7 +51,7 @@ describe('widget in Chromium', () => {
   const commentRows = async () =>
     (await server.ctx.handle.db.selectFrom('comments').select(['id', 'body', 'status', 'author_email']).where('site_id', '=', await server.siteId()).execute());
 
-  it('shows the demo article with the widget and the seeded comment', async () => {
+  browserOnly('shows the demo article with the widget and the seeded comment', async () => {
     const { context, page } = await openDemo();
     try {
       await expect(page.title()).resolves.toContain(demoArticle.title);
@@ -68,7 +71,7 @@ describe('widget in Chromium', () => {
     }
   });
 
-  it('refuses to post without the consent box ticked, says why next to it, and stores nothing', async () => {
+  browserOnly('refuses to post without the consent box ticked, says why next to it, and stores nothing', async () => {
     const { context, page } = await openDemo();
     try {
       const posts = recordRequests(page, '/api/v1/comments');
@@ -121,7 +124,7 @@ describe('widget in Chromium', () => {
     }
   });
 
-  it('posts a link and shows it replaced by "[link removed]", as the site\'s policy says', async () => {
+  browserOnly('posts a link and shows it replaced by "[link removed]", as the site\'s policy says', async () => {
     const { context, page } = await openDemo();
     try {
       const tag = Date.now();
@@ -168,7 +171,7 @@ describe('widget in Chromium', () => {
     }
   });
 
-  it('shows a held comment to its author as "Awaiting moderation", and to nobody else', async () => {
+  browserOnly('shows a held comment to its author as "Awaiting moderation", and to nobody else', async () => {
     await server.setModeration({ mode: 'pre' });
     const author = await openDemo();
     try {
@@ -207,7 +210,7 @@ describe('widget in Chromium', () => {
     }
   });
 
-  it('edits its own comment within the edit window', async () => {
+  browserOnly('edits its own comment within the edit window', async () => {
     const { context, page } = await openDemo();
     try {
       const tag = Date.now();
@@ -246,7 +249,7 @@ describe('widget in Chromium', () => {
   // stale-while-revalidate=30` and the widget fetches it with the default cache mode, so a reload
   // within ~35 s of posting or editing shows the browser's cached page: the reader's own new
   // comment is gone and an edit is undone, though the server has both.
-  it("still shows the reader's own new comment and edit after reloading the page straight away", async () => {
+  browserOnly("still shows the reader's own new comment and edit after reloading the page straight away", async () => {
     const { context, page } = await openDemo();
     try {
       const tag = Date.now();
@@ -316,7 +319,7 @@ describe('widget in Chromium', () => {
     }
   });
 
-  it("keeps its own look under a host page's hostile CSS", async () => {
+  browserOnly("keeps its own look under a host page's hostile CSS", async () => {
     const { context, page } = await openDemo();
     try {
       await commentItem(page, SONDRA).waitFor();
@@ -369,7 +372,7 @@ describe('widget in Chromium', () => {
     }
   });
 
-  it('renders markup in a name and a comment as plain text, and runs none of it', async () => {
+  browserOnly('renders markup in a name and a comment as plain text, and runs none of it', async () => {
     const { context, page } = await openDemo();
     try {
       const name = '<img src=x onerror="window.__xss=1">';
@@ -412,7 +415,7 @@ describe('widget in Chromium', () => {
     }
   });
 
-  it('fits a 360 px phone without sideways scrolling, and posts from it', async () => {
+  browserOnly('fits a 360 px phone without sideways scrolling, and posts from it', async () => {
     const { context, page } = await openDemo({ width: 360, height: 740 });
     try {
       const scrollWidth = () => page.evaluate(() => document.scrollingElement!.scrollWidth);
@@ -440,7 +443,7 @@ describe('widget in Chromium', () => {
     }
   });
 
-  it('count.js on a publisher page shows the count with a single request', async () => {
+  browserOnly('count.js on a publisher page shows the count with a single request', async () => {
     const html = `<!doctype html><html><head><meta charset="utf-8"><title>Articles</title></head><body>
 <ul>
   <li><a href="/refusenik-qa" id="a" data-parley-count="${DEMO_THREAD}">Comments</a></li>

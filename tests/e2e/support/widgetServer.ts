@@ -6,7 +6,7 @@ import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { buildWidget } from '../../../scripts/build-widget.js';
 import { DEMO_SITE, DEMO_THREAD, seedDemoSite } from '../../../src/demo/seed.js';
-import type { Backend } from '../../support/db.js';
+import { testDatabaseUrl, type Backend } from '../../support/db.js';
 import { createTestContext, type TestContext } from '../../support/app.js';
 
 /**
@@ -49,6 +49,11 @@ export const E2E_MODERATION = {
   behaviour: { minSecondsToSubmit: 0, maxPostsPerIpPer10Min: 1000, maxPostsPerEmailPer10Min: 1000 },
 } as const;
 
+/**
+ * On PostgreSQL the server's live updates go as in production: NOTIFY on a channel of this run's
+ * own (runs beside each other on one server must not hear each other), LISTEN on a connection
+ * of its own.
+ */
 export async function startWidgetServer(backend: Backend): Promise<WidgetServer> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-widget-'));
   const built = await buildWidget({ outdir });
@@ -78,7 +83,8 @@ export async function startWidgetServer(backend: Backend): Promise<WidgetServer>
 
   let ctx: TestContext;
   try {
-    ctx = await createTestContext(backend, { env: { WIDGET_DIR: outdir, SEED_DEMO: '1', PUBLIC_URL: base } });
+    const live = backend === 'postgres' ? { liveUrl: testDatabaseUrl, liveChannel: `parley_e2e_${process.pid}_${Date.now().toString(36)}` } : {};
+    ctx = await createTestContext(backend, { env: { WIDGET_DIR: outdir, SEED_DEMO: '1', PUBLIC_URL: base }, ...live });
     await seedDemoSite(ctx.handle.db, base);
     await ctx.handle.db
       .updateTable('sites')
