@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { BatchQueueFull } from './db/batcher.js';
 import { compress } from 'hono/compress';
 import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
@@ -80,6 +81,10 @@ export function createApp(services: Services, opts: { readCache?: ReadCache } = 
     if (err instanceof HTTPException && err.status < 500) {
       const code = err.message.includes('Malformed JSON') ? 'invalid_json' : 'bad_request';
       return c.json(errorBody(new ApiError(code, err.message || 'Bad request.'), rid), err.status);
+    }
+    if (err instanceof BatchQueueFull) {
+      c.header('Retry-After', '1');
+      return c.json(errorBody(new ApiError('unavailable', 'The service is busy. Please try again in a moment.'), rid), 503);
     }
     if (isDatabaseDown(err)) {
       c.header('Retry-After', '5');

@@ -21,6 +21,16 @@ export interface BatchOptions {
   maxBatch: number;
   /** Statements in flight at once: more overlap the round trips, fewer make bigger batches. */
   maxInFlight: number;
+  /**
+   * Most items waiting for a statement. Past it an item is refused at once (BatchQueueFull, a
+   * 503 with Retry-After) instead of queueing behind seconds of work while its reader waits.
+   */
+  maxWaiting?: number;
+}
+
+/** Too much is waiting already: the database is not keeping up (answered 503, try again shortly). */
+export class BatchQueueFull extends Error {
+  override readonly name = 'BatchQueueFull';
 }
 
 export interface BatchStats {
@@ -53,6 +63,7 @@ export class Batcher<In, Out> {
   ) {}
 
   submit(item: In): Promise<Out> {
+    if (this.waiting.length >= (this.options.maxWaiting ?? 2000)) return Promise.reject(new BatchQueueFull('too many writes waiting'));
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
       this.startBatches();
