@@ -26,8 +26,15 @@ export const PREPARE_MARK = '/* parley:prepare */';
 /** Put first in a statement to have it prepared (see above): sql`${prepared} select …`. */
 export const prepared: RawBuilder<unknown> = sql.raw(PREPARE_MARK);
 
+// The marked texts are few (see above): their names are worked out once, not per post.
+const names = new Map<string, string>();
 function statementName(text: string): string {
-  return `parley_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+  let name = names.get(text);
+  if (name === undefined) {
+    if (names.size >= 1000) names.clear();
+    names.set(text, (name = `parley_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 24)}`));
+  }
+  return name;
 }
 
 /** pg's Client, sending marked statements as named ones (pg parses each name once per connection). */
