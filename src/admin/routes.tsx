@@ -113,7 +113,7 @@ function parse<T>(schema: ZodType<T>, value: unknown): T {
 const PrivacyEmail = z.string().trim().max(254).pipe(z.email('Not a valid email address.'));
 
 /** Readers' personal data is an admin's business: the same check the API makes (404 for another site's moderator, 403 for a moderator). */
-async function exportAccess(c: Context<ModEnv>, slug: string): Promise<void> {
+async function requirePrivacyAccess(c: Context<ModEnv>, slug: string): Promise<void> {
   await siteForPrincipal(c.get('services'), c.get('principal'), slug);
   requireAdmin(c.get('principal'));
 }
@@ -328,7 +328,7 @@ export function createAdminRoutes(deps: ModerationDeps = {}) {
     const email = (c.req.query('email') ?? '').trim().slice(0, 254);
     const consents = email ? (await consentsByEmail(c.get('services'), c.get('principal'), slug, email)).records : null;
     // Without an address the page still shows only to admins of the site.
-    if (!email) await exportAccess(c, slug);
+    if (!email) await requirePrivacyAccess(c, slug);
     return c.html(<PrivacyPage page={await pageContext(c, slug)} email={email} consents={consents} />);
   });
 
@@ -347,7 +347,7 @@ export function createAdminRoutes(deps: ModerationDeps = {}) {
     const form = (await c.req.parseBody({ all: true })) as Form;
     const email = parse(PrivacyEmail, str(form, 'email'));
     if (str(form, 'confirm') !== '1') {
-      await exportAccess(c, slug);
+      await requirePrivacyAccess(c, slug);
       return c.html(<PrivacyPage page={await pageContext(c, slug)} email={email} consents={null} error="Tick the box to confirm the erasure." />, 400);
     }
     const erased = await eraseForAdmin(c.get('services'), c.get('principal'), slug, email);

@@ -20,7 +20,8 @@ const loginWindowMs = 15 * 60_000;
 /** Per account: slows guessing one password. Per IP: slows trying many accounts from one place. */
 export const loginLimits = { perAccount: 5, perIp: 20, windowMs: loginWindowMs };
 
-function loginRules(email: string, ip: string | null): ThrottleRule[] {
+/** The throttle buckets of a password attempt on an account (the address lower-cased), and from an IP when known. */
+export function loginRules(email: string, ip: string | null): ThrottleRule[] {
   const rules: ThrottleRule[] = [{ bucket: `login:account:${email}`, limit: loginLimits.perAccount, windowMs: loginWindowMs }];
   if (ip) rules.push({ bucket: `login:ip:${ip}`, limit: loginLimits.perIp, windowMs: loginWindowMs });
   return rules;

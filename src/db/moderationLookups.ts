@@ -90,20 +90,24 @@ export const LOOKUP_SELECTIONS = sql`
 
 const parsedJson = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
 
-/** The answers `lookupSelections` read, from the row (its `lk_` columns). */
-export function lookupAnswers(row: Record<string, unknown>, q: LookupQuestions): PrefetchedAnswers {
+export type LookupInput = ReturnType<typeof lookupInput>;
+
+/** The answers LOOKUP_SELECTIONS read (the row's `lk_` columns), each labelled with exactly what was asked. */
+export function lookupAnswers(row: Record<string, unknown>, asked: LookupInput): PrefetchedAnswers {
   const answers: PrefetchedAnswers = {};
-  if (typeof row.lk_ip === 'number' && q.ip) answers.recentByIp = { ip: q.ip, since: q.rateSince.getTime(), count: row.lk_ip };
-  if (typeof row.lk_email === 'number') answers.recentByEmail = { email: q.email.trim().toLowerCase(), since: q.rateSince.getTime(), count: row.lk_email };
-  if (typeof row.lk_body === 'number' && q.body !== null && q.duplicateSince) {
-    answers.sameBody = { hash: bodyHash(q.body), since: q.duplicateSince.getTime(), count: row.lk_body };
+  if (!asked.lk_asked) return answers;
+  const rateSince = asked.lk_rate_since?.getTime();
+  if (typeof row.lk_ip === 'number' && asked.lk_ip && rateSince !== undefined) answers.recentByIp = { ip: asked.lk_ip, since: rateSince, count: row.lk_ip };
+  if (typeof row.lk_email === 'number' && asked.lk_email && rateSince !== undefined) answers.recentByEmail = { email: asked.lk_email, since: rateSince, count: row.lk_email };
+  if (typeof row.lk_body === 'number' && asked.lk_body_hash && asked.lk_duplicate_since) {
+    answers.sameBody = { hash: asked.lk_body_hash, since: asked.lk_duplicate_since.getTime(), count: row.lk_body };
   }
   if (row.lk_bans !== undefined && row.lk_bans !== null) answers.bans = parsedJson(row.lk_bans) as Ban[];
-  if (row.lk_history !== undefined && row.lk_history !== null) {
+  if (row.lk_history !== undefined && row.lk_history !== null && asked.lk_history_email) {
     const counts = parsedJson(row.lk_history) as Record<string, number>;
     const history: AuthorHistory = { published: 0, pending: 0, spam: 0, rejected: 0 };
     for (const [status, n] of Object.entries(counts)) if (status in history) history[status as keyof AuthorHistory] = Number(n);
-    answers.authorHistory = { email: q.email.toLowerCase(), history };
+    answers.authorHistory = { email: asked.lk_history_email, history };
   }
   return answers;
 }

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { emailHash } from './consentRecords.js';
 import { prepared } from './preparedStatements.js';
 import { Batcher, perDatabase } from './batcher.js';
-import { LOOKUP_INPUT_TYPES, LOOKUP_SELECTIONS, lookupAnswers, lookupInput, type LookupQuestions, type PrefetchedAnswers } from './moderationLookups.js';
+import { LOOKUP_INPUT_TYPES, LOOKUP_SELECTIONS, lookupAnswers, lookupInput, type LookupInput, type LookupQuestions, type PrefetchedAnswers } from './moderationLookups.js';
 import { publicColumns, type PublicCommentRow } from './comments.js';
 import type { Comment, Database, NewComment, PolicyVersion, Site, Thread } from './schema.js';
 
@@ -71,16 +71,15 @@ export interface ContextAsk {
  */
 export async function readPostingContexts(db: Kysely<Database>, asks: readonly ContextAsk[]): Promise<Array<PostingContext | undefined>> {
   if (asks.length === 0) return [];
-  const input = JSON.stringify(
-    asks.map((ask, ord) => ({
-      ord,
-      slug: ask.slug,
-      thread_key: ask.threadKey,
-      // An id past bigint's range names no comment (and would fail the cast).
-      parent_id: ask.parentId && /^\d{1,19}$/.test(ask.parentId) && BigInt(ask.parentId) <= MAX_BIGINT ? ask.parentId : null,
-      ...lookupInput(ask.lookups),
-    })),
-  );
+  const inputs = asks.map((ask, ord) => ({
+    ord,
+    slug: ask.slug,
+    thread_key: ask.threadKey,
+    // An id past bigint's range names no comment (and would fail the cast).
+    parent_id: ask.parentId && /^\d{1,19}$/.test(ask.parentId) && BigInt(ask.parentId) <= MAX_BIGINT ? ask.parentId : null,
+    ...lookupInput(ask.lookups),
+  }));
+  const input = JSON.stringify(inputs);
   const result = await sql<ContextRow>`${prepared} select x.ord, ${sql.join(SITE_COLUMNS.map((k) => sql.ref(`s.${k}`)))},
       p.version as ctx_policy_version, p.hash as ctx_policy_hash, p.consent_text as ctx_policy_consent_text,
       t.id as ctx_thread_id, t.url as ctx_thread_url, t.closed as ctx_thread_closed, t.keep_open as ctx_thread_keep_open, t.created_at as ctx_thread_created_at,
@@ -92,11 +91,11 @@ export async function readPostingContexts(db: Kysely<Database>, asks: readonly C
     left join threads t on t.site_id = s.id and t.key = x.thread_key
     left join comments pc on pc.id = x.parent_id`.execute(db);
   const answers: Array<PostingContext | undefined> = asks.map(() => undefined);
-  for (const row of result.rows) answers[row.ord] = contextFromRow(row, asks[row.ord]!);
+  for (const row of result.rows) answers[row.ord] = contextFromRow(row, inputs[row.ord]!);
   return answers;
 }
 
-function contextFromRow(row: ContextRow, ask: ContextAsk): PostingContext {
+function contextFromRow(row: ContextRow, asked: LookupInput): PostingContext {
   const site: Record<string, unknown> = {};
   for (const k of SITE_COLUMNS) site[k] = row[k];
   return {
@@ -110,7 +109,7 @@ function contextFromRow(row: ContextRow, ask: ContextAsk): PostingContext {
     parent: row.ctx_parent_id !== null && row.ctx_parent_thread_id !== null && row.ctx_parent_status !== null && row.ctx_parent_depth !== null
       ? { id: row.ctx_parent_id, thread_id: row.ctx_parent_thread_id, status: row.ctx_parent_status, root_id: row.ctx_parent_root_id ?? null, depth: row.ctx_parent_depth }
       : null,
-    answers: ask.lookups ? lookupAnswers(row as Record<string, unknown>, ask.lookups) : {},
+    answers: lookupAnswers(row as Record<string, unknown>, asked),
   };
 }
 

@@ -1,6 +1,6 @@
 import { hashPassword, minPasswordLength, verifyPassword } from '../auth/passwords.js';
-import { loginLimits } from '../auth/sessions.js';
-import { takeAttempt, type ThrottleRule } from '../auth/throttle.js';
+import { loginRules } from '../auth/sessions.js';
+import { takeAttempt } from '../auth/throttle.js';
 import { deleteHits } from '../db/throttle.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { requireAdmin } from '../auth/middleware.js';
@@ -51,8 +51,8 @@ function siteIdsFor(slugs: string[], idBySlug: Map<string, string>): string[] {
   });
 }
 
-function assertPassword(password: string): void {
-  if (password.length < minPasswordLength) throw new ApiError('validation_failed', `password: At least ${minPasswordLength} characters.`, 'password');
+function assertPassword(password: string, field = 'password'): void {
+  if (password.length < minPasswordLength) throw new ApiError('validation_failed', `${field}: At least ${minPasswordLength} characters.`, field);
 }
 
 export async function listAccounts(services: Services, p: Principal): Promise<AccountView[]> {
@@ -149,13 +149,12 @@ export async function changeOwnPassword(
   const now = services.clock();
   const me = await findModeratorById(db, p.id);
   if (!me || me.disabled_at !== null) throw new ApiError('unauthorized', 'Log in again.');
-  const rules: ThrottleRule[] = [{ bucket: `login:account:${me.email.toLowerCase()}`, limit: loginLimits.perAccount, windowMs: loginLimits.windowMs }];
-  const hits = await takeAttempt(db, rules, now, 'Too many wrong passwords. Please wait before trying again.');
+  const hits = await takeAttempt(db, loginRules(me.email.toLowerCase(), null), now, 'Too many wrong passwords. Please wait before trying again.');
   if (!(await verifyPassword(input.currentPassword, me.password_hash))) {
     throw new ApiError('forbidden', 'Your current password is not right.', 'currentPassword');
   }
   await deleteHits(db, hits);
-  if (input.newPassword.length < minPasswordLength) throw new ApiError('validation_failed', `newPassword: At least ${minPasswordLength} characters.`, 'newPassword');
+  assertPassword(input.newPassword, 'newPassword');
   if (input.newPassword === input.currentPassword) throw new ApiError('validation_failed', 'newPassword: Choose a password other than the current one.', 'newPassword');
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction().execute(async (trx) => {

@@ -15,6 +15,7 @@ const HEADER = { format: 'parley-export', version: 1 } as const;
  * another server keeps the proof of what each commenter agreed to.
  */
 export async function* exportSiteRecords(db: Kysely<Database>, site: Pick<Site, 'id' | 'slug' | 'name'>): AsyncGenerator<string> {
+  // Read here, not taken from the caller's row, which may be older than the site's last policy change.
   const current = await db.selectFrom('sites').select('current_policy_version').where('id', '=', site.id).executeTakeFirst();
   yield JSON.stringify({ ...HEADER, site: { slug: site.slug, name: site.name }, exportedAt: new Date().toISOString() });
   const policies = await db.selectFrom('policy_versions').selectAll().where('site_id', '=', site.id).orderBy('version').execute();
@@ -123,7 +124,7 @@ export async function* readParleyExport(path: string): AsyncGenerator<ImportReco
         ...consentOf(value.consent),
       };
     } else {
-      yield { type: 'skip', externalId: null, reason: `line ${lineNo} is not a thread or comment record` };
+      yield { type: 'skip', externalId: null, reason: `line ${lineNo} is not a policy, thread or comment record` };
     }
   }
 }
